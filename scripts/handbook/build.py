@@ -1,0 +1,93 @@
+"""Run Sphinx into a staging folder and publish the result only if it is free of warnings."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from handbook.settings import Settings
+from handbook.sphinx_messages import translate
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    ok: bool
+    warnings: tuple[str, ...]
+    outdir: Path
+
+
+class _Warnings(io.StringIO):
+    """Collect Sphinx's warnings in Polish and show each as it happens."""
+
+    def __init__(self, echo: TextIO | None, root: Path) -> None:
+        super().__init__()
+        self._echo = echo
+        self._root = f"{root}/"
+
+    def write(self, text: str) -> int:
+        # Paths relative to the project root: "handbook/03-....md:12: ..." is what authors open.
+        lines = [
+            translate(line).replace(self._root, "", 1)
+            for line in text.splitlines()
+            if line.strip()
+        ]
+        polish = "".join(line + "\n" for line in lines)
+        if self._echo is not None:
+            self._echo.write(polish)
+        return super().write(polish)
+
+
+def build_site(settings: Settings, builder: str = "html", echo: bool = True) -> BuildResult:
+    """Build with *builder*; on any warning keep the previous output and doctrees untouched.
+
+    Sphinx does not repeat a warning for a document it does not re-read, so a failed build's
+    environment must never be reused: both the output and the doctrees are built in staging
+    copies and swapped in together only after a clean build.
+    """
+    # Heavy imports, only when building.
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    final_out = settings.build_dir / builder
+    final_doctrees = settings.doctrees_dir
+    staging = settings.build_dir / ".staging"
+    shutil.rmtree(staging, ignore_errors=True)
+    out, doctrees = staging / builder, staging / "doctrees"
+    for source, target in ((final_out, out), (final_doctrees, doctrees)):
+        if source.exists():
+            shutil.copytree(source, target, copy_function=shutil.copy2)
+    warnings = _Warnings(sys.stderr if echo else None, settings.root)
+    # As sphinx-build does: docutils' global registries are restored afterwards, so several
+    # builds can run in one process (the tests, a preview server).
+    with patch_docutils(settings.conf_dir), docutils_namespace():
+        app = Sphinx(
+            srcdir=settings.source_dir,
+            confdir=settings.conf_dir,
+            outdir=out,
+            doctreedir=doctrees,
+            buildername=builder,
+            status=None,
+            warning=warnings,
+            freshenv=False,
+        )
+        app.build()
+    lines = tuple(line for line in warnings.getvalue().splitlines() if line.strip())
+    ok = app.statuscode == 0 and not lines
+    if ok:
+        _swap(out, final_out)
+        _swap(doctrees, final_doctrees)
+    shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(ok, lines, final_out)
+
+
+def _swap(new: Path, final: Path) -> None:
+    old = final.with_name(final.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    shutil.rmtree(old, ignore_errors=True)

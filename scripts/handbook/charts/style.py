@@ -1,0 +1,96 @@
+"""House style of the charts: palette, fonts, Polish tick labels, print-legible sizes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from handbook import fmt
+
+# Width of the text block of a B5 page is ~12.5 cm; charts are drawn at that size so that
+# 9-point labels stay 9 points in print.
+FIGURE_WIDTH_IN = 5.6
+FIGURE_HEIGHT_IN = 3.3
+
+RC: dict[str, Any] = {
+    "font.family": "DejaVu Sans",  # ships with matplotlib: same glyphs on every machine
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "xtick.labelsize": 8.5,
+    "ytick.labelsize": 8.5,
+    "legend.fontsize": 8.5,
+    "legend.frameon": False,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#333333",
+    "axes.labelcolor": "#222222",
+    "text.color": "#222222",
+    "xtick.color": "#333333",
+    "ytick.color": "#333333",
+    "axes.formatter.use_locale": False,
+    "svg.fonttype": "path",  # text as outlines: no font needed where the SVG is shown
+    "svg.hashsalt": "handbook-charts",  # stable clip-path ids → identical bytes per build
+    "figure.dpi": 100,
+}
+
+
+@dataclass(frozen=True)
+class Style:
+    """What a chart may take from the settings: its palette and the illustrative-data flag."""
+
+    palette: tuple[str, ...]
+    illustrative_label: str = ""
+
+    def colour(self, index: int) -> str:
+        return self.palette[index % len(self.palette)]
+
+
+@contextmanager
+def house_style() -> Iterator[None]:
+    with matplotlib.rc_context(RC):
+        yield
+
+
+def new_figure(height: float = FIGURE_HEIGHT_IN) -> Figure:
+    """A figure not registered with pyplot: no global state, garbage-collected normally."""
+    return Figure(figsize=(FIGURE_WIDTH_IN, height), layout="constrained")
+
+
+def polish_ticks(axis: Any) -> None:
+    """Format an axis's tick labels the Polish way (space-grouped, decimal comma)."""
+
+    def label(value: float, _position: int) -> str:
+        # 2.5 must stay "2,5": only whole ticks lose their decimals.
+        return fmt.number(value, 0 if float(value).is_integer() else 1)
+
+    axis.set_major_formatter(FuncFormatter(label))
+
+
+def label_bars(ax: Axes, container: Any, decimals: int = 0) -> None:
+    """Write each bar's value next to it, formatted the Polish way."""
+    labels = [fmt.number(float(v), decimals) for v in container.datavalues]
+    ax.bar_label(container, labels=labels, padding=2, fontsize=8)
+
+
+def mark_illustrative(figure: Figure, style: Style) -> None:
+    """Stamp the figure itself, so a chart copied out of the book still says what it is."""
+    if style.illustrative_label:
+        # supxlabel takes part in the constrained layout, so it never overlaps tick labels.
+        figure.supxlabel(style.illustrative_label, x=0.995, ha="right", fontsize=7,
+                         color="#555555", style="italic")
+
+
+def text_colour(background: str) -> str:
+    """Black or white, whichever contrasts more with *background* (WCAG relative luminance)."""
+    channels = [int(background[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "white" if (1.05 / (luminance + 0.05)) > ((luminance + 0.05) / 0.05) else "black"

@@ -1,0 +1,128 @@
+"""The ``handbook`` command: Polish messages for authors and editors, exit codes 0/1/2."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from handbook.errors import HandbookError
+from handbook.settings import Settings, load_settings
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class _PolishFormatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
+        super().add_usage(usage, actions, groups, prefix="Użycie: ")
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(formatter_class=_PolishFormatter, add_help=False, **kwargs)  # type: ignore[arg-type]
+        self.add_argument("-h", "--help", action="help", help="pokaż tę pomoc i zakończ")
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: błąd: {message}\n")
+        sys.exit(EXIT_USAGE)
+
+
+@contextmanager
+def stage(name: str, quiet: bool) -> Iterator[None]:
+    """Print how long a pipeline stage took."""
+    start = time.perf_counter()
+    yield
+    if not quiet:
+        print(f"  {name}: {time.perf_counter() - start:.2f} s")
+
+
+def cmd_charts(settings: Settings, args: argparse.Namespace) -> int:
+    from handbook.charts.runner import render_charts
+    from handbook.data import load_tables
+
+    with stage("wczytanie i sprawdzenie danych", args.quiet):
+        tables = load_tables(settings)
+    with stage("wykresy", args.quiet):
+        report = render_charts(settings, tables)
+    if not args.quiet:
+        print(
+            f"Wykresy: wygenerowano {len(report.rendered)}, bez zmian {len(report.unchanged)} "
+            f"→ {settings.charts_dir}"
+        )
+    return EXIT_OK
+
+
+def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
+    from handbook.build import build_site
+
+    cmd_charts(settings, args)
+    with stage("strona HTML (Sphinx)", args.quiet):
+        result = build_site(settings, "html", echo=True)
+    if not result.ok:
+        print(
+            f"\nBudowanie strony przerwane: {len(result.warnings)} problem(y/ów) powyżej. "
+            f"Poprzednia wersja strony w {result.outdir} pozostała bez zmian.",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEMS
+    if not args.quiet:
+        print(f"Strona gotowa: {result.outdir / 'index.html'}")
+    return EXIT_OK
+
+
+def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
+    from sphinx_autobuild.__main__ import main as autobuild
+
+    cmd_charts(settings, args)
+    print(f"Podgląd: http://127.0.0.1:{args.port}/ (zatrzymaj: Ctrl+C)")
+    autobuild([
+        str(settings.source_dir), str(settings.build_dir / "preview"),
+        "-c", str(settings.conf_dir), "--host", "127.0.0.1", "--port", str(args.port),
+        "--watch", str(settings.charts_dir), "-q",
+    ])
+    return EXIT_OK
+
+
+def parser() -> argparse.ArgumentParser:
+    main = _Parser(
+        prog="handbook",
+        description="Budowanie podręcznika: dane → wykresy → strona internetowa.",
+    )
+    main.add_argument("--katalog", type=Path, default=Path("."), metavar="KATALOG",
+                      help="katalog podręcznika (domyślnie bieżący)")
+    main.add_argument("-q", "--quiet", action="store_true", help="wypisuj tylko błędy")
+    commands = main.add_subparsers(dest="command", metavar="POLECENIE", parser_class=_Parser)
+    commands.required = True
+    entries: list[tuple[str, list[str], str, Callable[[Settings, argparse.Namespace], int]]] = [
+        ("wykresy", ["charts"], "sprawdź dane i wygeneruj wykresy (tylko zmienione)", cmd_charts),
+        ("buduj", ["build"], "zbuduj podręcznik (wykresy i stronę HTML)", cmd_build),
+        ("podglad", ["preview"], "podgląd na żywo pod adresem 127.0.0.1", cmd_preview),
+    ]
+    for name, aliases, help_text, func in entries:
+        sub = commands.add_parser(name, aliases=aliases, help=help_text, description=help_text)
+        sub.set_defaults(func=func)
+        if name == "buduj":
+            sub.add_argument("--html", action="store_true", help="zbuduj stronę HTML (domyślnie)")
+        if name == "podglad":
+            sub.add_argument("--port", type=int, default=8000, help="port (domyślnie 8000)")
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        settings = load_settings(args.katalog)
+        return int(args.func(settings, args))
+    except HandbookError as error:
+        print(f"Błąd: {error}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except KeyboardInterrupt:
+        return EXIT_PROBLEMS
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+"""Outcome data: the CSV files in data/ validated against data/datapackage.json, then typed."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from handbook.errors import HandbookError, Problem
+from handbook.settings import Settings
+
+PACKAGE_FILE = "datapackage.json"
+
+_TYPE_NAMES = {
+    "integer": "liczbą całkowitą",
+    "number": "liczbą (część dziesiętną oddziel kropką)",
+    "date": "datą w postaci RRRR-MM-DD",
+    "yearmonth": "miesiącem w postaci RRRR-MM",
+    "boolean": "wartością „tak” albo „nie”",
+    "string": "tekstem",
+}
+
+
+@dataclass(frozen=True)
+class Tables(Mapping[str, pd.DataFrame]):
+    """Validated, typed tables by resource name, with the files they were read from."""
+
+    frames: Mapping[str, pd.DataFrame]
+    files: Mapping[str, Path]
+    schema: Mapping[str, Any]
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.frames[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.frames)
+
+    def __len__(self) -> int:
+        return len(self.frames)
+
+
+def load_tables(settings: Settings) -> Tables:
+    """Validate every data file at once and return typed tables, or raise HandbookError."""
+    data_dir = settings.data_dir
+    descriptor_path = data_dir / PACKAGE_FILE
+    try:
+        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise HandbookError(f"Brak opisu danych {descriptor_path}.") from None
+    except json.JSONDecodeError as exc:
+        raise HandbookError(
+            "Opis danych nie jest poprawnym plikiem JSON.",
+            [Problem(descriptor_path, f"{exc.msg} (kolumna {exc.colno})", exc.lineno)],
+        ) from None
+
+    problems = _validate_package(data_dir)
+    if problems:
+        raise HandbookError(
+            f"Dane projektu zawierają błędy ({len(problems)}). Popraw je w arkuszu i zapisz "
+            "ponownie jako CSV (UTF-8, przecinek jako separator).",
+            problems,
+        )
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    files = {name: data_dir / r["path"] for name, r in resources.items()}
+    frames = {name: _typed_frame(files[name], r["schema"]) for name, r in resources.items()}
+    tables = Tables(frames, files, descriptor)
+    problems = [p for rule in CONSISTENCY_RULES for p in rule(tables, settings)]
+    if problems:
+        raise HandbookError(
+            f"Pliki danych są ze sobą niespójne ({len(problems)}):", problems
+        )
+    return tables
+
+
+def _validate_package(data_dir: Path) -> list[Problem]:
+    # Imported here: frictionless takes ~0.5 s to import and only validation needs it.
+    from frictionless import Package
+
+    package = Package(str(data_dir / PACKAGE_FILE), basepath=str(data_dir))
+    report = package.validate()
+    problems: list[Problem] = []
+    for task in report.tasks:
+        resource = package.get_resource(task.name)
+        fields = {f.name: f for f in resource.schema.fields} if resource.schema else {}
+        path = data_dir / str(task.place)
+        for error in task.errors:
+            problems.append(_problem(path, error, fields))
+    for error in report.errors:
+        problems.append(Problem(data_dir / PACKAGE_FILE, f"błąd opisu danych: {error.message}"))
+    return problems
+
+
+def _problem(path: Path, error: Any, fields: Mapping[str, Any]) -> Problem:
+    """Translate one frictionless error into a Polish sentence an editor can act on."""
+    kind: str = error.type
+    row: int | None = getattr(error, "row_number", None)
+    column: str | None = getattr(error, "field_name", None)
+    cell = getattr(error, "cell", None)
+    note: str = getattr(error, "note", "") or ""
+    if kind == "type-error" and column:
+        expected = _TYPE_NAMES.get(fields[column].type, fields[column].type)
+        text = f"wartość „{cell}” powinna być {expected}."
+    elif kind == "constraint-error":
+        text = _constraint_message(note, cell)
+    elif kind == "foreign-key":
+        names = list(getattr(error, "field_names", []) or [])
+        column = names[0] if names else None
+        values = ", ".join(getattr(error, "field_cells", []) or [])
+        ref = getattr(error, "reference_name", "") or "?"
+        ref_fields = ", ".join(getattr(error, "reference_field_names", []) or [])
+        text = (
+            f"wartość „{values}” nie występuje w pliku {ref}.csv (kolumna „{ref_fields}”). "
+            "Sprawdź pisownię albo dopisz ją najpierw do tamtego pliku."
+        )
+    elif kind == "primary-key":
+        text = "ten wiersz powtarza identyfikator innego wiersza; każdy wiersz musi mieć własny."
+    elif kind == "unique-error":
+        text = f"wartość „{cell}” powtarza się, a w tej kolumnie musi być niepowtarzalna."
+    elif kind in {"incorrect-label", "missing-label", "extra-label", "duplicate-label"}:
+        label = getattr(error, "label", None)
+        column = getattr(error, "field_name", None) or label
+        text = {
+            "incorrect-label": f"nagłówek „{label}” jest błędny, powinien brzmieć „{column}”.",
+            "missing-label": f"brakuje kolumny „{column}”.",
+            "extra-label": f"nieznana kolumna „{label}” — usuń ją albo opisz w {PACKAGE_FILE}.",
+            "duplicate-label": f"kolumna „{label}” występuje dwa razy.",
+        }[kind]
+        if kind == "incorrect-label":
+            column = label
+        row = 1
+    elif kind == "missing-cell":
+        text = "w wierszu brakuje wartości (za mało kolumn)."
+    elif kind == "extra-cell":
+        text = "wiersz ma więcej wartości niż kolumn — sprawdź przecinki w tekście (ujmij go w cudzysłów)."
+    elif kind == "blank-row":
+        text = "pusty wiersz — usuń go."
+    elif kind in {"encoding-error", "source-error", "scheme-error", "format-error"}:
+        text = (
+            "nie da się odczytać pliku (brak pliku albo kodowanie inne niż UTF-8). "
+            "Zapisz go w arkuszu jako „CSV UTF-8”."
+        )
+    else:
+        text = f"{error.title}: {note}"
+    return Problem(path, text, row, column)
+
+
+def _constraint_message(note: str, cell: object) -> str:
+    match = re.search(r'constraint "(\w+)" is "(.*)"', note)
+    name, limit = (match.group(1), match.group(2)) if match else ("", note)
+    return {
+        "required": "pole jest puste, a jest wymagane.",
+        "minimum": f"wartość {cell} jest mniejsza niż dozwolone minimum {limit}.",
+        "maximum": f"wartość {cell} jest większa niż dozwolone maksimum {limit}.",
+        "enum": f"wartość „{cell}” jest niedozwolona; dozwolone: {limit.strip('[]')}.",
+        "pattern": f"wartość „{cell}” ma niewłaściwą postać (wzór: {limit}).",
+        "unique": f"wartość „{cell}” powtarza się, a musi być niepowtarzalna.",
+    }.get(name, f"wartość „{cell}” łamie regułę {name} ({limit}).")
+
+
+def _typed_frame(path: Path, schema: Mapping[str, Any]) -> pd.DataFrame:
+    """Read an already validated CSV with the column types its schema declares."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    for field in schema["fields"]:
+        name, kind = field["name"], field["type"]
+        column = frame[name]
+        if kind == "integer":
+            frame[name] = column.astype("int64")
+        elif kind == "number":
+            frame[name] = column.astype("float64")
+        elif kind == "date":
+            frame[name] = pd.to_datetime(column, format="%Y-%m-%d")
+        elif kind == "yearmonth":
+            frame[name] = pd.to_datetime(column, format="%Y-%m")
+        elif kind == "boolean":
+            frame[name] = column.isin(field.get("trueValues", ["true"]))
+    return frame
+
+
+# --- Cross-file consistency: rules a single file's schema cannot express -------------------
+
+Rule = Callable[[Tables, Settings], list[Problem]]
+
+
+def _settings_match(tables: Tables, settings: Settings) -> list[Problem]:
+    problems = []
+    gminas = set(tables["gminy"]["gmina"])
+    if gminas != set(settings.county.gminas):
+        problems.append(
+            Problem(
+                tables.files["gminy"],
+                f"gminy w pliku ({', '.join(sorted(gminas))}) różnią się od gmin w "
+                "conf/handbook.toml [powiat] gminy.",
+                column="gmina",
+            )
+        )
+    expected = {o.id: o.name for o in settings.organisations}
+    for number, row in enumerate(tables["organizacje"].itertuples(), start=2):
+        if expected.get(row.id) != row.nazwa:
+            problems.append(
+                Problem(
+                    tables.files["organizacje"],
+                    f"organizacja „{row.id}” / „{row.nazwa}” nie zgadza się z listą "
+                    "[[organizacje]] w conf/handbook.toml.",
+                    number,
+                    "nazwa",
+                )
+            )
+    return problems
+
+
+def _applications_match_participants(tables: Tables, settings: Settings) -> list[Problem]:
+    counts = tables["uczestnicy"]["kanal_informacji"].value_counts()
+    problems = []
+    for number, row in enumerate(tables["kampania"].itertuples(), start=2):
+        actual = int(counts.get(row.kanal, 0))
+        if row.zgloszenia != actual:
+            problems.append(
+                Problem(
+                    tables.files["kampania"],
+                    f"kanał „{row.kanal}” ma {row.zgloszenia} zgłoszeń, a w uczestnicy.csv "
+                    f"wskazało go {actual} osób.",
+                    number,
+                    "zgloszenia",
+                )
+            )
+    return problems
+
+
+def _assessment_only_for_graduates(tables: Tables, settings: Settings) -> list[Problem]:
+    graduates = set(tables["uczestnicy"].loc[tables["uczestnicy"]["ukonczenie"], "id"])
+    problems = []
+    for number, row in enumerate(tables["samoocena"].itertuples(), start=2):
+        if row.uczestnik not in graduates:
+            problems.append(
+                Problem(
+                    tables.files["samoocena"],
+                    f"uczestnik {row.uczestnik} nie ukończył programu (uczestnicy.csv), "
+                    "więc nie może mieć samooceny końcowej.",
+                    number,
+                    "uczestnik",
+                )
+            )
+    return problems
+
+
+def _conference_total(tables: Tables, settings: Settings) -> list[Problem]:
+    events = tables["wydarzenia"]
+    conference = events[events["typ"] == "konferencja"]
+    total = int(tables["konferencja"]["liczba_osob"].sum())
+    problems = []
+    for index, row in conference.iterrows():
+        if row["liczba_uczestnikow"] != total:
+            problems.append(
+                Problem(
+                    tables.files["wydarzenia"],
+                    f"konferencja ma {row['liczba_uczestnikow']} uczestników, a suma w "
+                    f"konferencja.csv wynosi {total}.",
+                    int(str(index)) + 2,
+                    "liczba_uczestnikow",
+                )
+            )
+    return problems
+
+
+CONSISTENCY_RULES: tuple[Rule, ...] = (
+    _settings_match,
+    _applications_match_participants,
+    _assessment_only_for_graduates,
+    _conference_total,
+)

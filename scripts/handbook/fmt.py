@@ -1,0 +1,38 @@
+"""Polish formatting of numbers and dates, shared by charts, alt texts and the prose."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+
+NBSP = "\u00a0"
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """``1234.5`` → ``1 234,5`` (no-break space groups thousands, decimal comma)."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", NBSP).replace(".", ",")
+
+
+def percent(share: float, decimals: int = 0) -> str:
+    """A share in 0..1 as a Polish percentage: ``0.125`` → ``12,5%``."""
+    return number(share * 100, decimals) + "%"
+
+
+def date(day: dt.date, with_year: bool = True) -> str:
+    """``2017-09-10`` → ``10 września 2017 r.`` (month in the genitive)."""
+    if with_year:
+        return format_date(day, "d MMMM y", locale="pl") + f"{NBSP}r."
+    return format_date(day, "d MMMM", locale="pl")
+
+
+def month(day: dt.date) -> str:
+    """The month's name in the nominative: ``2017-09-01`` → ``wrzesień``."""
+    return format_date(day, "LLLL", locale="pl")
+
+
+def short_date(day: dt.date) -> str:
+    """Compact axis label with a Roman month: ``2017-09-10`` → ``10 IX``."""
+    romans = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+    return f"{day.day}{NBSP}{romans[day.month - 1]}"

@@ -1,0 +1,98 @@
+"""Sphinx configuration derived from the handbook settings; conf/conf.py only calls this."""
+
+from __future__ import annotations
+
+import hashlib
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from handbook.settings import Settings
+
+
+def sphinx_config(settings: Settings) -> dict[str, Any]:
+    pub, project = settings.publication, settings.project
+    partnership = f"Partnerstwo projektu „{project.name}”"
+    notices = [escape(project.funding_notice)]
+    if settings.data.illustrative:
+        notices.append(f"<strong>Uwaga:</strong> {escape(settings.data.notice)}")
+    licence = escape(pub.licence)
+    if pub.licence_url:
+        licence = f'<a href="{escape(pub.licence_url)}">{licence}</a>'
+    notices.append(f"Treść udostępniona na licencji {licence}.")
+    footer = "".join(f'<p class="handbook-footer-note">{n}</p>' for n in notices)
+    return {
+        "project": pub.title,
+        "author": partnership,
+        "copyright": f"{pub.year}, {partnership}",
+        "release": str(pub.year),
+        "version": str(pub.year),
+        "language": "pl",
+        "extensions": ["myst_parser", "handbook.sphinxext"],
+        "source_suffix": {".md": "markdown"},
+        "root_doc": "index",
+        "exclude_patterns": ["_build", "**/.ipynb_checkpoints", "README.md"],
+        "templates_path": [str(settings.conf_dir / "templates")],
+        "locale_dirs": [str(settings.conf_dir / "locale")],
+        "nitpicky": True,
+        # MyST: the chapter title comes from the front matter key `tytul`.
+        "myst_title_to_header": True,
+        "myst_heading_anchors": 3,
+        "myst_enable_extensions": ["colon_fence", "deflist", "fieldlist", "attrs_inline"],
+        "myst_footnote_transition": False,
+        # Figure and table numbers per chapter, the Polish way: „Rys. 3.1”, „Tabela 3.1”.
+        "numfig": True,
+        "numfig_secnum_depth": 1,
+        "numfig_format": {
+            "figure": "Rys. %s",
+            "table": "Tabela %s",
+            "code-block": "Listing %s",
+            "section": "rozdział %s",
+        },
+        "smartquotes": True,
+        "html_theme": "sphinx_book_theme",
+        "html_title": pub.title,
+        "html_short_title": project.name,
+        "html_logo": str(settings.conf_dir / "static" / "logo.svg"),
+        "html_favicon": str(settings.conf_dir / "static" / "favicon.svg"),
+        "html_static_path": [str(settings.conf_dir / "static")],
+        "html_css_files": ["tozsamosc.css"],
+        "html_context": {
+            "kolor_podstawowy": settings.colours.primary,
+            "kolor_akcent": settings.colours.accent,
+        },
+        "html_copy_source": False,
+        "html_show_sourcelink": False,
+        "html_last_updated_fmt": None,
+        "html_theme_options": {
+            "home_page_in_toc": True,
+            "show_navbar_depth": 1,
+            "toc_title": "Na tej stronie",
+            "search_bar_text": "Szukaj w podręczniku…",
+            # The theme's own toggle has an untranslatable English title.
+            "article_header_start": ["handbook-toggle-primary.html"],
+            "use_download_button": False,
+            "use_fullscreen_button": False,
+            "extra_footer": footer,
+            "announcement": (
+                escape(settings.data.notice) if settings.data.illustrative else ""
+            ),
+            "logo": {"alt_text": f"{pub.title} — strona główna"},
+        },
+        "handbook_charts_dir": str(settings.charts_dir),
+        "handbook_code_digest": code_digest(),
+    }
+
+
+def code_digest() -> str:
+    """Digest of the pipeline's own code: Sphinx re-reads every chapter when it changes.
+
+    Sphinx tracks sources and configuration, not extension code; without this a changed
+    extension would leave stale pages behind in an incremental build.
+    """
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

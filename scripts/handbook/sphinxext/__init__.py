@@ -1,0 +1,21 @@
+"""Sphinx extensions of the handbook; ``setup`` reads like a table of contents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from handbook import __version__
+from handbook.sphinxext.charts import setup_charts
+from handbook.sphinxext.frontmatter import setup_frontmatter
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # Configuration
+    app.add_config_value("handbook_code_digest", "", "env", types=[str])
+    # Directives
+    setup_charts(app)  # ```{wykres} name```
+    # Events
+    setup_frontmatter(app)  # chapter metadata → heading and byline
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,190 @@
+"""Chapter front matter: validated on read, its title made the heading, a byline added."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import yaml
+from docutils import nodes
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+FENCE = "---"
+TITLE_KEY = "tytul"
+STATUS_LABELS = {"szkic": "szkic", "recenzja": "w recenzji", "gotowy": "gotowy"}
+
+
+class Author(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    rola: str = Field(min_length=1)
+    organizacja: str = Field(min_length=1)
+    # Filled in by the editor only once a person agrees to be named.
+    imie_nazwisko: str | None = None
+
+
+class FrontMatter(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    tytul: str = Field(min_length=1)
+    autorzy: tuple[Author, ...] = Field(min_length=1)
+    status: Literal["szkic", "recenzja", "gotowy"]
+    streszczenie: str = Field(min_length=1)
+    slowa_kluczowe: tuple[str, ...] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class Block:
+    """The YAML between the first two ``---`` lines: its text and where it ends."""
+
+    text: str
+    end_line: int  # 1-based line number of the closing fence
+
+
+def find_block(source: str) -> Block | None:
+    lines = source.splitlines()
+    if not lines or lines[0].strip() != FENCE:
+        return None
+    for index in range(1, len(lines)):
+        if lines[index].strip() == FENCE:
+            return Block("\n".join(lines[1:index]), index + 1)
+    return None
+
+
+_MESSAGES = {
+    "missing": "brak wymaganego pola",
+    "extra_forbidden": "nieznane pole (literówka?)",
+    "string_type": "oczekiwano tekstu",
+    "string_too_short": "pole nie może być puste",
+    "too_short": "lista nie może być pusta",
+    "tuple_type": "oczekiwano listy",
+    "literal_error": "niedozwolona wartość; dozwolone: szkic, recenzja, gotowy",
+    "model_type": "oczekiwano pól rola, organizacja, imie_nazwisko",
+}
+
+
+def parse(source: str) -> tuple[FrontMatter | None, list[tuple[int, str]]]:
+    """Validate the front matter of *source*; problems are (line, Polish message) pairs."""
+    block = find_block(source)
+    if block is None:
+        return None, [(1, "brak metryczki (bloku między liniami „---” na początku pliku).")]
+    try:
+        data = yaml.safe_load(block.text) or {}
+    except yaml.MarkedYAMLError as exc:
+        line = (exc.problem_mark.line + 2) if exc.problem_mark else 1
+        return None, [(line, f"metryczka nie jest poprawnym YAML-em: {exc.problem}.")]
+    if not isinstance(data, dict):
+        return None, [(1, "metryczka musi składać się z par „pole: wartość”.")]
+    try:
+        return FrontMatter.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = error["loc"]
+            field = ".".join(str(part + 1) if isinstance(part, int) else part for part in loc)
+            text = _MESSAGES.get(error["type"], error["msg"])
+            value = "" if error["type"] == "missing" else f" (jest: {error['input']!r})"
+            problems.append((_line_of(block, loc), f"pole „{field}” w metryczce: {text}{value}."))
+        return None, problems
+
+
+def _line_of(block: Block, loc: tuple[Any, ...]) -> int:
+    names = [part for part in loc if isinstance(part, str)]
+    if names:
+        pattern = re.compile(rf"^\s*(-\s+)?{re.escape(names[-1])}\s*:")
+        for number, text in enumerate(block.text.splitlines(), start=2):
+            if pattern.match(text):
+                return number
+    return 1
+
+
+def _title_to_myst_key(source: str) -> str:
+    """Rename ``tytul:`` to MyST's ``title:`` in place, so MyST makes it the heading.
+
+    Done on the same line, so every line number MyST reports stays the author's.
+    """
+    block = find_block(source)
+    if block is None:
+        return source
+    lines = source.split("\n")
+    for index in range(1, block.end_line - 1):
+        if re.match(rf"^{TITLE_KEY}\s*:", lines[index]):
+            lines[index] = "title" + lines[index][len(TITLE_KEY):]
+            break
+    return "\n".join(lines)
+
+
+def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
+    env = app.env
+    if docname in app.config.handbook_frontmatter_exempt:
+        return
+    front, problems = parse(source[0])
+    for line, message in problems:
+        logger.warning(message, location=(docname, line), type="handbook", subtype="frontmatter")
+    if front is not None:
+        _store(env)[docname] = front
+    source[0] = _title_to_myst_key(source[0])
+
+
+def _store(env: BuildEnvironment) -> dict[str, FrontMatter]:
+    if not hasattr(env, "handbook_front_matter"):
+        env.handbook_front_matter = {}  # type: ignore[attr-defined]
+    return env.handbook_front_matter  # type: ignore[attr-defined, no-any-return]
+
+
+def byline(front: FrontMatter) -> nodes.container:
+    """Authors by role and organisation, and the chapter's status: plain docutils nodes."""
+    people = []
+    for author in front.autorzy:
+        who = f"{author.imie_nazwisko} — " if author.imie_nazwisko else ""
+        people.append(f"{who}{author.rola}, {author.organizacja}")
+    label = "Autor" if len(people) == 1 else "Autorzy"
+    box = nodes.container(classes=["handbook-byline"])
+    box += nodes.paragraph("", "", nodes.strong(text=f"{label}: "), nodes.Text("; ".join(people)))
+    box += nodes.paragraph(
+        "", "", nodes.strong(text="Status rozdziału: "), nodes.Text(STATUS_LABELS[front.status])
+    )
+    box += nodes.paragraph("", front.streszczenie, classes=["handbook-summary"])
+    return box
+
+
+def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
+    front = _store(app.env).get(app.env.docname)
+    if front is None:
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    # MyST also renders the front matter (docutils turns „streszczenie” into an abstract box
+    # above the title); the byline below replaces it.
+    for node in list(doctree.children):
+        if node is section:
+            break
+        if isinstance(node, (nodes.docinfo, nodes.field_list, nodes.topic)):
+            doctree.remove(node)
+    title_index = section.first_child_matching_class(nodes.title)
+    section.insert((title_index or 0) + 1, byline(front))
+
+
+def on_purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _store(env).pop(docname, None)
+
+
+def on_merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    for docname in docnames:
+        if docname in _store(other):
+            _store(env)[docname] = _store(other)[docname]
+
+
+def setup_frontmatter(app: Sphinx) -> None:
+    app.add_config_value("handbook_frontmatter_exempt", ["index"], "env", types=[list])
+    app.connect("source-read", on_source_read)
+    app.connect("doctree-read", on_doctree_read)
+    app.connect("env-purge-doc", on_purge)
+    app.connect("env-merge-info", on_merge)
