@@ -48,6 +48,7 @@ test: $(STAMP) ## uruchom testy
 
 check: $(STAMP) ## sprawdź styl kodu (ruff)
 	$(BIN)/ruff check scripts tests
+	$(BIN)/ruff format --check scripts tests
 
 bench: $(STAMP) ## zmierz czas budowania (czysty i bez zmian)
 	$(BIN)/python scripts/bench.py

@@ -22,8 +22,15 @@ def test_real_tables_are_typed(tables):
     assert str(people["data_zgloszenia"].dtype).startswith("datetime64")
     assert tables["wydarzenia"]["godziny"].dtype == "float64"
     assert set(tables) == {
-        "gminy", "organizacje", "kampania", "uczestnicy", "wydarzenia",
-        "mentoring", "siec", "samoocena", "konferencja",
+        "gminy",
+        "organizacje",
+        "kampania",
+        "uczestnicy",
+        "wydarzenia",
+        "mentoring",
+        "siec",
+        "samoocena",
+        "konferencja",
     }
 
 
@@ -65,22 +72,54 @@ def _problems(project: Path) -> list[str]:
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        ("wydarzenia.csv", "W03,2017-09-23", "W03,2017-09-xx",
-         "wydarzenia.csv:4: kolumna „data”: wartość „2017-09-xx” powinna być datą"),
-        ("wydarzenia.csv", "W03,2017-09-23,szkolenie", "W03,2017-09-23,szkolenko",
-         "wydarzenia.csv:4: kolumna „typ”: wartość „szkolenko” jest niedozwolona"),
-        ("kampania.csv", ",18400,", ",-18400,",
-         "kampania.csv:2: kolumna „zasieg_szacowany”: wartość -18400 jest mniejsza"),
-        ("uczestnicy.csv", "U05,Pruszków", "U05,Pruszkow",
-         "uczestnicy.csv:6: kolumna „gmina”: wartość „Pruszkow” nie występuje w pliku gminy.csv"),
-        ("kampania.csv", "kanal,zasieg_szacowany,zgloszenia", "kanal,zasieg,zgloszenia",
-         "kampania.csv:1: kolumna „zasieg”: nagłówek „zasieg” jest błędny"),
-        ("samoocena.csv", "U01,planowanie działań,3,4", "U01,planowanie działań,3,7",
-         "samoocena.csv:2: kolumna „po”: wartość 7 jest większa niż dozwolone maksimum 5"),
-        ("wydarzenia.csv", "W02,2017-09-10", "W01,2017-09-10",
-         "wydarzenia.csv:3: ten wiersz powtarza identyfikator"),
-        ("siec.csv", "2017-08,11,3", "2017-08,11",
-         "siec.csv:3: kolumna „grupy_nieformalne”: w wierszu brakuje wartości"),
+        (
+            "wydarzenia.csv",
+            "W03,2017-09-23",
+            "W03,2017-09-xx",
+            "wydarzenia.csv:4: kolumna „data”: wartość „2017-09-xx” powinna być datą",
+        ),
+        (
+            "wydarzenia.csv",
+            "W03,2017-09-23,szkolenie",
+            "W03,2017-09-23,szkolenko",
+            "wydarzenia.csv:4: kolumna „typ”: wartość „szkolenko” jest niedozwolona",
+        ),
+        (
+            "kampania.csv",
+            ",18400,",
+            ",-18400,",
+            "kampania.csv:2: kolumna „zasieg_szacowany”: wartość -18400 jest mniejsza",
+        ),
+        (
+            "uczestnicy.csv",
+            "U05,Pruszków",
+            "U05,Pruszkow",
+            "uczestnicy.csv:6: kolumna „gmina”: wartość „Pruszkow” nie występuje w pliku gminy.csv",
+        ),
+        (
+            "kampania.csv",
+            "kanal,zasieg_szacowany,zgloszenia",
+            "kanal,zasieg,zgloszenia",
+            "kampania.csv:1: kolumna „zasieg”: nagłówek „zasieg” jest błędny",
+        ),
+        (
+            "samoocena.csv",
+            "U01,planowanie działań,3,4",
+            "U01,planowanie działań,3,7",
+            "samoocena.csv:2: kolumna „po”: wartość 7 jest większa niż dozwolone maksimum 5",
+        ),
+        (
+            "wydarzenia.csv",
+            "W02,2017-09-10",
+            "W01,2017-09-10",
+            "wydarzenia.csv:3: ten wiersz powtarza identyfikator",
+        ),
+        (
+            "siec.csv",
+            "2017-08,11,3",
+            "2017-08,11",
+            "siec.csv:3: kolumna „grupy_nieformalne”: w wierszu brakuje wartości",
+        ),
     ],
 )
 def test_bad_cell_is_located(project, file, old, new, expected):
@@ -107,11 +146,19 @@ def test_non_utf8_file_is_rejected_with_advice(project):
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
-        ("kampania.csv", "plakaty i ulotki,4500,1", "plakaty i ulotki,4500,2",
-         "kampania.csv:5: kolumna „zgloszenia”: kanał „plakaty i ulotki” ma 2 zgłoszeń"),
+        (
+            "kampania.csv",
+            "plakaty i ulotki,4500,1",
+            "plakaty i ulotki,4500,2",
+            "kampania.csv:5: kolumna „zgloszenia”: kanał „plakaty i ulotki” ma 2 zgłoszeń",
+        ),
         ("konferencja.csv", "media,5", "media,6", "konferencja ma 128 uczestników"),
-        ("organizacje.csv", "Stowarzyszenie Projekt Raszyn,", "Stowarzyszenie Raszyn,",
-         "nie zgadza się z listą [[organizacje]]"),
+        (
+            "organizacje.csv",
+            "Stowarzyszenie Projekt Raszyn,",
+            "Stowarzyszenie Raszyn,",
+            "nie zgadza się z listą [[organizacje]]",
+        ),
     ],
 )
 def test_files_must_agree_with_each_other(project, file, old, new, expected):
@@ -121,7 +168,11 @@ def test_files_must_agree_with_each_other(project, file, old, new, expected):
 
 
 def test_assessment_only_for_graduates(project):
-    _edit(project, "uczestnicy.csv", "U01,Pruszków,grupa nieformalna,2017-07-22,media społecznościowe,tak",
-          "U01,Pruszków,grupa nieformalna,2017-07-22,media społecznościowe,nie")
+    _edit(
+        project,
+        "uczestnicy.csv",
+        "U01,Pruszków,grupa nieformalna,2017-07-22,media społecznościowe,tak",
+        "U01,Pruszków,grupa nieformalna,2017-07-22,media społecznościowe,nie",
+    )
     problems = _problems(project)
     assert any("uczestnik U01 nie ukończył programu" in p for p in problems), problems

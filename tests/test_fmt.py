@@ -13,8 +13,15 @@ NB = "\u00a0"
 
 @pytest.mark.parametrize(
     ("value", "decimals", "expected"),
-    [(0, 0, "0"), (999, 0, "999"), (1234, 0, f"1{NB}234"), (26000, 0, f"26{NB}000"),
-     (1234567.891, 2, f"1{NB}234{NB}567,89"), (3.6, 1, "3,6"), (-1500, 0, f"-1{NB}500")],
+    [
+        (0, 0, "0"),
+        (999, 0, "999"),
+        (1234, 0, f"1{NB}234"),
+        (26000, 0, f"26{NB}000"),
+        (1234567.891, 2, f"1{NB}234{NB}567,89"),
+        (3.6, 1, "3,6"),
+        (-1500, 0, f"-1{NB}500"),
+    ],
 )
 def test_number(value, decimals, expected):
     assert fmt.number(value, decimals) == expected
@@ -27,9 +34,11 @@ def test_percent():
 
 @pytest.mark.parametrize(
     ("day", "expected"),
-    [(dt.date(2017, 9, 10), f"10 września 2017{NB}r."),
-     (dt.date(2017, 12, 9), f"9 grudnia 2017{NB}r."),
-     (dt.date(2017, 7, 1), f"1 lipca 2017{NB}r.")],
+    [
+        (dt.date(2017, 9, 10), f"10 września 2017{NB}r."),
+        (dt.date(2017, 12, 9), f"9 grudnia 2017{NB}r."),
+        (dt.date(2017, 7, 1), f"1 lipca 2017{NB}r."),
+    ],
 )
 def test_date_uses_the_genitive(day, expected):
     assert fmt.date(day) == expected

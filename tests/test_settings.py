@@ -16,12 +16,15 @@ def test_real_settings_describe_the_project(settings):
         "Standardy rozwoju aktywności obywatelskiej w Powiecie Pruszkowskim"
     )
     assert set(settings.county.gminas) == {
-        "Brwinów", "Michałowice", "Nadarzyn", "Piastów", "Pruszków", "Raszyn"
+        "Brwinów",
+        "Michałowice",
+        "Nadarzyn",
+        "Piastów",
+        "Pruszków",
+        "Raszyn",
     }
     assert len(settings.organisations) == 9
-    assert {o.role for o in settings.organisations} == {
-        "lider", "partner organizacyjny", "ambasador gminny"
-    }
+    assert {o.role for o in settings.organisations} == {"lider", "partner organizacyjny", "ambasador gminny"}
     assert settings.project.start == dt.date(2017, 7, 1)
     assert settings.data.illustrative is True
 

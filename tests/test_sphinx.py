@@ -8,11 +8,10 @@ import shutil
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import ROOTS
 from handbook.build import build_site
 from handbook.charts.runner import read_manifest, render_charts
 from handbook.data import load_tables
-
-from conftest import ROOTS
 
 
 def _build(settings):
@@ -27,7 +26,8 @@ def _page(settings, name: str) -> BeautifulSoup:
 def _tree_digest(folder) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
@@ -92,14 +92,26 @@ def test_broken_chapter_fails_in_polish_and_keeps_last_good_output(mini):
     ("old", "new", "expected"),
     [
         ("status: szkic\n", "", "rozdzial.md:1: pole „status” w metryczce: brak wymaganego pola"),
-        ("    imie_nazwisko: null\n", "    telefon: 123\n",
-         "rozdzial.md:6: pole „autorzy.1.telefon” w metryczce: nieznane pole"),
-        ("slowa_kluczowe: [test, wykres]", "slowa_kluczowe: [test, wykres",
-         "rozdzial.md:9: metryczka nie jest poprawnym YAML-em"),
-        ("{numref}`tabela-proba`", "{numref}`tabela-brak`",
-         "rozdzial.md:14: odsyłacz do nieistniejącej etykiety „tabela-brak”"),
-        ("<grupa nieformalna>", "<grupa formalna>",
-         "rozdzial.md:14: termin „grupa formalna” nie występuje w słowniczku"),
+        (
+            "    imie_nazwisko: null\n",
+            "    telefon: 123\n",
+            "rozdzial.md:6: pole „autorzy.1.telefon” w metryczce: nieznane pole",
+        ),
+        (
+            "slowa_kluczowe: [test, wykres]",
+            "slowa_kluczowe: [test, wykres",
+            "rozdzial.md:9: metryczka nie jest poprawnym YAML-em",
+        ),
+        (
+            "{numref}`tabela-proba`",
+            "{numref}`tabela-brak`",
+            "rozdzial.md:14: odsyłacz do nieistniejącej etykiety „tabela-brak”",
+        ),
+        (
+            "<grupa nieformalna>",
+            "<grupa formalna>",
+            "rozdzial.md:14: termin „grupa formalna” nie występuje w słowniczku",
+        ),
     ],
 )
 def test_author_mistakes_are_located(make_project, old, new, expected):

@@ -30,11 +30,7 @@ class _Warnings(io.StringIO):
 
     def write(self, text: str) -> int:
         # Paths relative to the project root: "handbook/03-....md:12: ..." is what authors open.
-        lines = [
-            translate(line).replace(self._root, "", 1)
-            for line in text.splitlines()
-            if line.strip()
-        ]
+        lines = [translate(line).replace(self._root, "", 1) for line in text.splitlines() if line.strip()]
         polish = "".join(line + "\n" for line in lines)
         if self._echo is not None:
             self._echo.write(polish)

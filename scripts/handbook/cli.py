@@ -79,11 +79,21 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
 
     cmd_charts(settings, args)
     print(f"Podgląd: http://127.0.0.1:{args.port}/ (zatrzymaj: Ctrl+C)")
-    autobuild([
-        str(settings.source_dir), str(settings.build_dir / "preview"),
-        "-c", str(settings.conf_dir), "--host", "127.0.0.1", "--port", str(args.port),
-        "--watch", str(settings.charts_dir), "-q",
-    ])
+    autobuild(
+        [
+            str(settings.source_dir),
+            str(settings.build_dir / "preview"),
+            "-c",
+            str(settings.conf_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(args.port),
+            "--watch",
+            str(settings.charts_dir),
+            "-q",
+        ]
+    )
     return EXIT_OK
 
 
@@ -92,8 +102,13 @@ def parser() -> argparse.ArgumentParser:
         prog="handbook",
         description="Budowanie podręcznika: dane → wykresy → strona internetowa.",
     )
-    main.add_argument("--katalog", type=Path, default=Path("."), metavar="KATALOG",
-                      help="katalog podręcznika (domyślnie bieżący)")
+    main.add_argument(
+        "--katalog",
+        type=Path,
+        default=Path("."),
+        metavar="KATALOG",
+        help="katalog podręcznika (domyślnie bieżący)",
+    )
     main.add_argument("-q", "--quiet", action="store_true", help="wypisuj tylko błędy")
     commands = main.add_subparsers(dest="command", metavar="POLECENIE", parser_class=_Parser)
     commands.required = True

@@ -71,9 +71,7 @@ def load_tables(settings: Settings) -> Tables:
     tables = Tables(frames, files, descriptor)
     problems = [p for rule in CONSISTENCY_RULES for p in rule(tables, settings)]
     if problems:
-        raise HandbookError(
-            f"Pliki danych są ze sobą niespójne ({len(problems)}):", problems
-        )
+        raise HandbookError(f"Pliki danych są ze sobą niespójne ({len(problems)}):", problems)
     return tables
 
 

@@ -168,7 +168,7 @@ _MESSAGES = {
 }
 
 
-def _polish(error: dict[str, object], model: type[BaseModel]) -> str:
+def _polish(error: dict[str, object]) -> str:
     """One pydantic error as a Polish sentence; field names are the file's own keys."""
     loc = ".".join(str(part) for part in error["loc"]) or "(cały plik)"  # type: ignore[attr-defined]
     kind = str(error["type"])
@@ -207,7 +207,7 @@ def load_settings(root: Path | str = ".") -> Settings:
         return Settings.model_validate({**raw, "root": root})
     except ValidationError as exc:
         problems = [
-            Problem(path, _polish(err, Settings), _key_line(path, err["loc"]))  # type: ignore[arg-type]
+            Problem(path, _polish(err), _key_line(path, err["loc"]))  # type: ignore[arg-type]
             for err in exc.errors()
         ]
         raise HandbookError("Plik ustawień zawiera błędy:", problems) from None

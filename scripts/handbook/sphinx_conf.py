@@ -74,9 +74,7 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
             "use_download_button": False,
             "use_fullscreen_button": False,
             "extra_footer": footer,
-            "announcement": (
-                escape(settings.data.notice) if settings.data.illustrative else ""
-            ),
+            "announcement": (escape(settings.data.notice) if settings.data.illustrative else ""),
             "logo": {"alt_text": f"{pub.title} — strona główna"},
         },
         "handbook_charts_dir": str(settings.charts_dir),

@@ -70,9 +70,7 @@ def plot_campaign(tables: Tables, style: Style) -> Figure:
 
 def recruitment(tables: Tables) -> pd.DataFrame:
     people = tables["uczestnicy"]
-    summary = people.groupby("gmina").agg(
-        zgloszeni=("id", "size"), ukonczyli=("ukonczenie", "sum")
-    )
+    summary = people.groupby("gmina").agg(zgloszeni=("id", "size"), ukonczyli=("ukonczenie", "sum"))
     return summary.sort_values(["zgloszeni", "ukonczyli"], ascending=False).reset_index()
 
 
@@ -198,8 +196,9 @@ def plot_attendance(tables: Tables, style: Style) -> Figure:
     kinds = ("szkolenie", "warsztat", "wyjazd studyjny")
     for index, kind in enumerate(kinds):
         mask = (data.typ == kind).to_numpy()
-        bars = ax.bar(x[mask], data.liczba_uczestnikow[mask], 0.7, label=TYPE_LABELS[kind],
-                      color=style.colour(index))
+        bars = ax.bar(
+            x[mask], data.liczba_uczestnikow[mask], 0.7, label=TYPE_LABELS[kind], color=style.colour(index)
+        )
         label_bars(ax, bars)
     ax.set_xticks(x, [fmt.short_date(d) for d in data.data], rotation=0)
     ax.set_ylabel("obecni uczestnicy")
@@ -213,9 +212,10 @@ def plot_attendance(tables: Tables, style: Style) -> Figure:
 
 def mentoring_hours(tables: Tables) -> pd.DataFrame:
     sessions = tables["mentoring"]
-    table = sessions.pivot_table(
-        index="temat", columns="forma", values="czas_min", aggfunc="sum", fill_value=0
-    ) / 60
+    table = (
+        sessions.pivot_table(index="temat", columns="forma", values="czas_min", aggfunc="sum", fill_value=0)
+        / 60
+    )
     table = table.loc[table.sum(axis=1).sort_values().index]
     return table
 
@@ -223,7 +223,9 @@ def mentoring_hours(tables: Tables) -> pd.DataFrame:
 def _mentoring_alt(tables: Tables) -> str:
     data = mentoring_hours(tables)
     sessions = tables["mentoring"]
-    topics = [(topic, f"{fmt.number(hours, 1)} godz.") for topic, hours in data.sum(axis=1).iloc[::-1].items()]
+    topics = [
+        (topic, f"{fmt.number(hours, 1)} godz.") for topic, hours in data.sum(axis=1).iloc[::-1].items()
+    ]
     forms = [(form, f"{fmt.number(hours, 1)} godz.") for form, hours in data.sum().items()]
     return (
         f"Poziomy skumulowany wykres słupkowy: {fmt.number(len(sessions))} sesji mentoringu, "
@@ -269,8 +271,7 @@ def _network_alt(tables: Tables) -> str:
     data = network(tables)
     first, last = data.iloc[0], data.iloc[-1]
     months = [
-        (fmt.month(r.miesiac), fmt.number(r.organizacje + r.grupy_nieformalne))
-        for r in data.itertuples()
+        (fmt.month(r.miesiac), fmt.number(r.organizacje + r.grupy_nieformalne)) for r in data.itertuples()
     ]
     return (
         "Skumulowany wykres słupkowy liczby członków sieci wzajemnego wsparcia na koniec "
@@ -294,12 +295,28 @@ def plot_network(tables: Tables, style: Style) -> Figure:
     ax = figure.subplots()
     x = np.arange(len(data))
     orgs = ax.bar(x, data.organizacje, 0.6, label="organizacje pozarządowe", color=style.colour(0))
-    groups = ax.bar(x, data.grupy_nieformalne, 0.6, bottom=data.organizacje,
-                    label="grupy nieformalne", color=style.colour(4))
-    ax.bar_label(orgs, labels=[fmt.number(v) for v in data.organizacje], label_type="center",
-                 fontsize=8, color=text_colour(style.colour(0)))
-    ax.bar_label(groups, labels=[fmt.number(v) if v else "" for v in data.grupy_nieformalne],
-                 label_type="center", fontsize=8, color=text_colour(style.colour(4)))
+    groups = ax.bar(
+        x,
+        data.grupy_nieformalne,
+        0.6,
+        bottom=data.organizacje,
+        label="grupy nieformalne",
+        color=style.colour(4),
+    )
+    ax.bar_label(
+        orgs,
+        labels=[fmt.number(v) for v in data.organizacje],
+        label_type="center",
+        fontsize=8,
+        color=text_colour(style.colour(0)),
+    )
+    ax.bar_label(
+        groups,
+        labels=[fmt.number(v) if v else "" for v in data.grupy_nieformalne],
+        label_type="center",
+        fontsize=8,
+        color=text_colour(style.colour(4)),
+    )
     totals = data.organizacje + data.grupy_nieformalne
     for position, total in zip(x, totals, strict=True):
         ax.text(position, total + 0.8, f"razem {fmt.number(total)}", ha="center", fontsize=8)
@@ -366,8 +383,10 @@ def conference(tables: Tables) -> pd.DataFrame:
 def _conference_alt(tables: Tables) -> str:
     data = conference(tables).iloc[::-1]
     total = data.liczba_osob.sum()
-    pairs = [(r.sektor, f"{fmt.number(r.liczba_osob)} ({fmt.percent(r.liczba_osob / total)})")
-             for r in data.itertuples()]
+    pairs = [
+        (r.sektor, f"{fmt.number(r.liczba_osob)} ({fmt.percent(r.liczba_osob / total)})")
+        for r in data.itertuples()
+    ]
     return (
         f"Poziomy wykres słupkowy {fmt.number(total)} uczestników konferencji podsumowującej "
         f"według sektora: {_listing(pairs)}."
@@ -390,4 +409,3 @@ def plot_conference(tables: Tables, style: Style) -> Figure:
     ax.set_xlim(0, data.liczba_osob.max() * 1.15)
     polish_ticks(ax.xaxis)
     return figure
-

@@ -84,8 +84,9 @@ def mark_illustrative(figure: Figure, style: Style) -> None:
     """Stamp the figure itself, so a chart copied out of the book still says what it is."""
     if style.illustrative_label:
         # supxlabel takes part in the constrained layout, so it never overlaps tick labels.
-        figure.supxlabel(style.illustrative_label, x=0.995, ha="right", fontsize=7,
-                         color="#555555", style="italic")
+        figure.supxlabel(
+            style.illustrative_label, x=0.995, ha="right", fontsize=7, color="#555555", style="italic"
+        )
 
 
 def text_colour(background: str) -> str:

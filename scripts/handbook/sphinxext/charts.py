@@ -44,7 +44,9 @@ class ChartDirective(SphinxDirective):
             known = ", ".join(sorted(manifest)) or "(brak — uruchom „make charts”)"
             logger.warning(
                 f"nieznany wykres „{name}”. Dostępne wykresy: {known}.",
-                location=self.get_location(), type="handbook", subtype="chart",
+                location=self.get_location(),
+                type="handbook",
+                subtype="chart",
             )
             return []
         return [self._figure(entry, charts_dir)]

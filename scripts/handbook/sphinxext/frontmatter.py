@@ -115,7 +115,7 @@ def _title_to_myst_key(source: str) -> str:
     lines = source.split("\n")
     for index in range(1, block.end_line - 1):
         if re.match(rf"^{TITLE_KEY}\s*:", lines[index]):
-            lines[index] = "title" + lines[index][len(TITLE_KEY):]
+            lines[index] = "title" + lines[index][len(TITLE_KEY) :]
             break
     return "\n".join(lines)
 

@@ -1,0 +1,56 @@
+"""The handbook command: Polish help, exit codes 0/1/2, no traceback for a user mistake."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import copy_project
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "handbook.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+def test_help_is_polish():
+    result = run("--help")
+    assert result.returncode == 0
+    assert "Użycie:" in result.stdout
+    for command in ("wykresy", "buduj", "podglad"):
+        assert command in result.stdout
+    sub = run("buduj", "--help")
+    assert sub.returncode == 0 and "pokaż tę pomoc" in sub.stdout
+
+
+def test_usage_error_exits_2():
+    result = run("nieznane")
+    assert result.returncode == 2
+    assert "błąd" in result.stderr
+
+
+def test_bad_data_exits_1_without_traceback(tmp_path):
+    project = copy_project(tmp_path / "p", "mini")
+    csv = project / "data" / "siec.csv"
+    csv.write_text(
+        csv.read_text(encoding="utf-8").replace("2017-09,14", "2017-09,czternaście"), encoding="utf-8"
+    )
+    result = run("--katalog", str(project), "wykresy")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "siec.csv:4: kolumna „organizacje”: wartość „czternaście” powinna być liczbą" in result.stderr
+    assert not (project / "_build" / "charts").exists()
+
+
+def test_build_reports_stage_times_and_output(tmp_path):
+    project = copy_project(tmp_path / "p", "mini")
+    result = run("--katalog", str(project), "buduj")
+    assert result.returncode == 0, result.stderr
+    assert "wykresy:" in result.stdout and "strona HTML (Sphinx):" in result.stdout
+    assert (project / "_build" / "html" / "rozdzial.html").exists()

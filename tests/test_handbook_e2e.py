@@ -1,0 +1,121 @@
+"""End to end: the real handbook built from a copy of the repository, read back as HTML."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from bs4 import BeautifulSoup
+
+from handbook.build import build_site
+from handbook.charts.registry import all_charts
+from handbook.charts.runner import render_charts
+from handbook.data import load_tables
+
+pytestmark = pytest.mark.slow
+
+ENGLISH_UI = re.compile(
+    r"\b(Toggle|Search the docs|Skip to main content|Back to top|Link to this|previous page|"
+    r"next page|Contents|Copyright|Announcement|Site navigation|Color mode)\b"
+)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    from conftest import copy_project
+    from handbook.settings import load_settings
+
+    settings = load_settings(copy_project(tmp_path_factory.mktemp("handbook")))
+    render_charts(settings, load_tables(settings))
+    result = build_site(settings, "html", echo=False)
+    return settings, result
+
+
+def pages(settings) -> dict[str, BeautifulSoup]:
+    return {
+        p.name: BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser")
+        for p in sorted(settings.html_dir.glob("*.html"))
+    }
+
+
+def chapters(settings) -> dict[str, BeautifulSoup]:
+    return {n: s for n, s in pages(settings).items() if re.match(r"(\d\d|aneks)-", n)}
+
+
+def test_builds_without_a_single_warning(site):
+    _, result = site
+    assert result.ok
+    assert result.warnings == ()
+
+
+def test_every_page_is_polish(site):
+    settings, _ = site
+    for name, page in pages(settings).items():
+        assert page.html["lang"] == "pl", name
+        attributes = " ".join(
+            str(v)
+            for tag in page.find_all(True)
+            for k, v in tag.attrs.items()
+            if k in ("title", "aria-label", "placeholder", "alt")
+        )
+        for script in page(["script", "style"]):
+            script.decompose()
+        found = ENGLISH_UI.findall(page.get_text(" ") + " " + attributes)
+        assert not found, f"{name}: {sorted(set(found))}"
+
+
+def test_nine_chapters_and_two_appendices(site):
+    settings, _ = site
+    names = sorted(chapters(settings))
+    assert len([n for n in names if n[:2].isdigit()]) >= 9
+    assert {"aneks-a-partnerzy.html", "aneks-b-slowniczek.html"} <= set(names)
+
+
+def test_chapters_are_substantial_guides(site):
+    settings, _ = site
+    for name, page in chapters(settings).items():
+        article = page.select_one("article")
+        words = len(article.get_text(" ", strip=True).split())
+        assert words >= 600, f"{name}: {words} words"
+        assert article.select("table"), f"{name}: no table"
+        assert article.select_one(".handbook-byline"), f"{name}: no byline"
+        assert article.select("h2"), f"{name}: no sections"
+        links = [a["href"] for a in article.select("a.reference.internal")]
+        assert any(not h.startswith("#") for h in links), f"{name}: no cross-reference"
+
+
+def test_every_chart_appears_once_with_alt_and_number(site):
+    settings, _ = site
+    seen: dict[str, str] = {}
+    for name, page in pages(settings).items():
+        for img in page.select("article img"):
+            assert img.get("alt", "").strip(), f"{name}: image without alt: {img.get('src')}"
+        for figure in page.select("figure.handbook-chart-figure"):
+            chart = figure.img["src"].rsplit("/", 1)[-1].removesuffix(".svg")
+            assert chart not in seen, f"{chart} in {seen.get(chart)} and {name}"
+            seen[chart] = name
+            assert re.match(r"Rys\. \d+\.\d+", figure.figcaption.get_text(" ", strip=True))
+            assert re.search(r"\d", figure.img["alt"])
+    assert set(seen) == set(all_charts())
+    assert len(list((settings.html_dir / "_images").glob("*.svg"))) >= 6
+
+
+def test_footer_has_funding_and_illustrative_notices(site):
+    settings, _ = site
+    for name, page in pages(settings).items():
+        footer = page.select_one("footer.bd-footer-content, .bd-footer-content")
+        text = footer.get_text(" ", strip=True) if footer else ""
+        assert settings.project.funding_notice in text, name
+        assert "ilustracyjne" in text, name
+        banner = page.select_one(".bd-header-announcement")
+        assert banner and "ilustracyjne" in banner.get_text(), name
+
+
+def test_identity_and_glossary(site):
+    settings, _ = site
+    index = pages(settings)["index.html"]
+    assert index.title.get_text().startswith(settings.publication.title)
+    assert (settings.html_dir / "_static" / "tozsamosc.css").read_text().count(settings.colours.primary) >= 1
+    glossary = pages(settings)["aneks-b-slowniczek.html"]
+    terms = {dt["id"] for dt in glossary.select("dl.glossary dt")}
+    assert {"term-grupa-nieformalna", "term-mentoring", "term-Fundusz-Inicjatyw-Obywatelskich"} <= terms
