@@ -181,88 +181,73 @@ def _typed_frame(path: Path, schema: Mapping[str, Any]) -> pd.DataFrame:
 
 # --- Cross-file consistency: rules a single file's schema cannot express -------------------
 
-Rule = Callable[[Tables, Settings], list[Problem]]
+Rule = Callable[[Tables, Settings], Iterator[Problem]]
 
 
-def _settings_match(tables: Tables, settings: Settings) -> list[Problem]:
-    problems = []
+def _rows(tables: Tables, name: str) -> Iterator[tuple[int, Any]]:
+    """Rows of a table with their number as a spreadsheet shows it (the header is row 1)."""
+    return enumerate(tables[name].itertuples(index=False), start=2)
+
+
+def _settings_match(tables: Tables, settings: Settings) -> Iterator[Problem]:
     gminas = set(tables["gminy"]["gmina"])
     if gminas != set(settings.county.gminas):
-        problems.append(
-            Problem(
-                tables.files["gminy"],
-                f"gminy w pliku ({', '.join(sorted(gminas))}) różnią się od gmin w "
-                "conf/handbook.toml [powiat] gminy.",
-                column="gmina",
-            )
+        yield Problem(
+            tables.files["gminy"],
+            f"gminy w pliku ({', '.join(sorted(gminas))}) różnią się od gmin w "
+            "conf/handbook.toml [powiat] gminy.",
+            column="gmina",
         )
     expected = {o.id: o.name for o in settings.organisations}
-    for number, row in enumerate(tables["organizacje"].itertuples(), start=2):
+    for number, row in _rows(tables, "organizacje"):
         if expected.get(row.id) != row.nazwa:
-            problems.append(
-                Problem(
-                    tables.files["organizacje"],
-                    f"organizacja „{row.id}” / „{row.nazwa}” nie zgadza się z listą "
-                    "[[organizacje]] w conf/handbook.toml.",
-                    number,
-                    "nazwa",
-                )
+            yield Problem(
+                tables.files["organizacje"],
+                f"organizacja „{row.id}” / „{row.nazwa}” nie zgadza się z listą "
+                "[[organizacje]] w conf/handbook.toml.",
+                number,
+                "nazwa",
             )
-    return problems
 
 
-def _applications_match_participants(tables: Tables, settings: Settings) -> list[Problem]:
+def _applications_match_participants(tables: Tables, settings: Settings) -> Iterator[Problem]:
     counts = tables["uczestnicy"]["kanal_informacji"].value_counts()
-    problems = []
-    for number, row in enumerate(tables["kampania"].itertuples(), start=2):
+    for number, row in _rows(tables, "kampania"):
         actual = int(counts.get(row.kanal, 0))
         if row.zgloszenia != actual:
-            problems.append(
-                Problem(
-                    tables.files["kampania"],
-                    f"kanał „{row.kanal}” ma {row.zgloszenia} zgłoszeń, a w uczestnicy.csv "
-                    f"wskazało go {actual} osób.",
-                    number,
-                    "zgloszenia",
-                )
+            yield Problem(
+                tables.files["kampania"],
+                f"kanał „{row.kanal}” ma {row.zgloszenia} zgłoszeń, a w uczestnicy.csv "
+                f"wskazało go {actual} osób.",
+                number,
+                "zgloszenia",
             )
-    return problems
 
 
-def _assessment_only_for_graduates(tables: Tables, settings: Settings) -> list[Problem]:
+def _assessment_only_for_graduates(tables: Tables, settings: Settings) -> Iterator[Problem]:
     graduates = set(tables["uczestnicy"].loc[tables["uczestnicy"]["ukonczenie"], "id"])
-    problems = []
-    for number, row in enumerate(tables["samoocena"].itertuples(), start=2):
+    for number, row in _rows(tables, "samoocena"):
         if row.uczestnik not in graduates:
-            problems.append(
-                Problem(
-                    tables.files["samoocena"],
-                    f"uczestnik {row.uczestnik} nie ukończył programu (uczestnicy.csv), "
-                    "więc nie może mieć samooceny końcowej.",
-                    number,
-                    "uczestnik",
-                )
+            yield Problem(
+                tables.files["samoocena"],
+                f"uczestnik {row.uczestnik} nie ukończył programu (uczestnicy.csv), "
+                "więc nie może mieć samooceny końcowej.",
+                number,
+                "uczestnik",
             )
-    return problems
 
 
-def _conference_total(tables: Tables, settings: Settings) -> list[Problem]:
-    events = tables["wydarzenia"]
-    conference = events[events["typ"] == "konferencja"]
+def _conference_total(tables: Tables, settings: Settings) -> Iterator[Problem]:
     total = int(tables["konferencja"]["liczba_osob"].sum())
-    problems = []
-    for index, row in conference.iterrows():
-        if row["liczba_uczestnikow"] != total:
-            problems.append(
-                Problem(
-                    tables.files["wydarzenia"],
-                    f"konferencja ma {row['liczba_uczestnikow']} uczestników, a suma w "
-                    f"konferencja.csv wynosi {total}.",
-                    int(str(index)) + 2,
-                    "liczba_uczestnikow",
-                )
+    for number, row in _rows(tables, "wydarzenia"):
+        if row.typ == "konferencja" and row.liczba_uczestnikow != total:
+            yield Problem(
+                tables.files["wydarzenia"],
+                f"konferencja ma {row.liczba_uczestnikow} uczestników, a suma w "
+                f"konferencja.csv wynosi {total}.",
+                number,
+                "liczba_uczestnikow",
             )
-    return problems
 
 
 CONSISTENCY_RULES: tuple[Rule, ...] = (
