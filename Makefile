@@ -10,17 +10,19 @@ PYTEST_ARGS ?=
 BIN      := $(VENV)/bin
 HANDBOOK := $(BIN)/handbook
 STAMP    := $(VENV)/.installed
-SOURCES  := $(shell find handbook conf scripts -type f \( -name '*.md' -o -name '*.py' -o -name '*.toml' -o -name '*.svg' -o -name '*_t' -o -name '*.html' -o -name '*.po' \) 2>/dev/null)
+SOURCES  := $(shell find handbook conf scripts -type f \( -name '*.md' -o -name '*.py' -o -name '*.toml' -o -name '*.svg' -o -name '*_t' -o -name '*.html' -o -name '*.po' -o -name '*.typ' \) 2>/dev/null)
 DATA     := $(wildcard data/*.csv) data/datapackage.json
+# The PDF's name is set once, in conf/handbook.toml (nazwa_pliku).
+PDFNAME  := $(shell sed -n 's/^nazwa_pliku *= *"\(.*\)"/\1/p' conf/handbook.toml)
 
 .DEFAULT_GOAL := handbook
-.PHONY: help handbook html charts serve test check bench clean distclean lock
+.PHONY: help handbook html pdf charts serve test check bench clean distclean lock
 
 help: ## pokaż dostępne polecenia
 	@echo "Polecenia (make <polecenie>):"
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  \1\t\2/' | expand -t 14
 
-handbook: html ## zbuduj cały podręcznik (domyślne): wykresy i stronę HTML
+handbook: html pdf ## zbuduj cały podręcznik (domyślne): wykresy, stronę HTML i PDF
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +40,12 @@ html: $(BUILD)/html/index.html ## zbuduj stronę internetową w _build/html
 
 $(BUILD)/html/index.html: $(BUILD)/charts/manifest.json $(SOURCES)
 	$(HANDBOOK) buduj --html
+	@touch $@
+
+pdf: $(BUILD)/pdf/$(PDFNAME).pdf ## zbuduj PDF do druku w _build/pdf
+
+$(BUILD)/pdf/$(PDFNAME).pdf: $(BUILD)/charts/manifest.json $(SOURCES)
+	$(HANDBOOK) buduj --pdf
 	@touch $@
 
 serve: $(STAMP) ## podgląd na żywo: http://127.0.0.1:8000 (PORT=...)

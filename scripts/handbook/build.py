@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import shutil
 import sys
-from dataclasses import dataclass
+import json
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +20,7 @@ class BuildResult:
     ok: bool
     warnings: tuple[str, ...]
     outdir: Path
+    timings: dict[str, float] = field(default_factory=dict)
 
 
 class _Warnings(io.StringIO):
@@ -76,7 +79,8 @@ def build_site(settings: Settings, builder: str = "html", echo: bool = True) -> 
     if ok:
         _swap(out, final_out)
         _swap(doctrees, final_doctrees)
-    shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)
+    # On failure the staging copy stays for inspection; the next build starts by removing it.
     return BuildResult(ok, lines, final_out)
 
 
@@ -87,3 +91,22 @@ def _swap(new: Path, final: Path) -> None:
         final.rename(old)
     new.rename(final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def build_pdf(settings: Settings, echo: bool = True) -> BuildResult:
+    """Build the Typst book and publish ``_build/pdf/<name>.pdf`` only if it compiled cleanly."""
+    from handbook.pdf.builder import TIMINGS
+
+    result = build_site(settings, "typst", echo=echo)
+    if not result.ok:
+        return BuildResult(False, result.warnings, settings.pdf_file)
+    compiled = result.outdir / settings.pdf_file.name
+    settings.pdf_dir.mkdir(parents=True, exist_ok=True)
+    for stale in settings.pdf_dir.glob("*.pdf"):  # exactly one PDF, even after a rename
+        if stale.name != settings.pdf_file.name:
+            stale.unlink()
+    tmp = settings.pdf_file.with_suffix(".pdf.tmp")
+    shutil.copyfile(compiled, tmp)
+    os.replace(tmp, settings.pdf_file)
+    timings = json.loads((result.outdir / TIMINGS).read_text(encoding="utf-8"))
+    return BuildResult(True, result.warnings, settings.pdf_file, timings)

@@ -57,21 +57,36 @@ def cmd_charts(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
-    from handbook.build import build_site
+    from handbook.build import build_pdf, build_site
 
+    both = not (args.html or args.pdf)
     cmd_charts(settings, args)
-    with stage("strona HTML (Sphinx)", args.quiet):
-        result = build_site(settings, "html", echo=True)
-    if not result.ok:
-        print(
-            f"\nBudowanie strony przerwane: {len(result.warnings)} problem(y/ów) powyżej. "
-            f"Poprzednia wersja strony w {result.outdir} pozostała bez zmian.",
-            file=sys.stderr,
-        )
-        return EXIT_PROBLEMS
-    if not args.quiet:
-        print(f"Strona gotowa: {result.outdir / 'index.html'}")
+    if args.html or both:
+        with stage("strona HTML (Sphinx)", args.quiet):
+            result = build_site(settings, "html", echo=True)
+        if not result.ok:
+            return _failed("strony", result.warnings, result.outdir)
+        if not args.quiet:
+            print(f"Strona gotowa: {result.outdir / 'index.html'}")
+    if args.pdf or both:
+        with stage("PDF razem (Sphinx + Typst)", args.quiet):
+            result = build_pdf(settings, echo=True)
+        if not result.ok:
+            return _failed("PDF", result.warnings, result.outdir)
+        if not args.quiet:
+            print(f"  w tym: źródło Typst {result.timings.get('typst_source', 0):.2f} s, "
+                  f"kompilacja Typst {result.timings.get('typst_compile', 0):.2f} s")
+            print(f"PDF gotowy: {result.outdir}")
     return EXIT_OK
+
+
+def _failed(what: str, warnings: tuple[str, ...], output: Path) -> int:
+    print(
+        f"\nBudowanie {what} przerwane: {len(warnings)} problem(y/ów) powyżej. "
+        f"Poprzednia wersja ({output}) pozostała bez zmian.",
+        file=sys.stderr,
+    )
+    return EXIT_PROBLEMS
 
 
 def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
@@ -100,7 +115,7 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     main = _Parser(
         prog="handbook",
-        description="Budowanie podręcznika: dane → wykresy → strona internetowa.",
+        description="Budowanie podręcznika: dane → wykresy → strona internetowa i PDF.",
     )
     main.add_argument(
         "--katalog",
@@ -114,14 +129,15 @@ def parser() -> argparse.ArgumentParser:
     commands.required = True
     entries: list[tuple[str, list[str], str, Callable[[Settings, argparse.Namespace], int]]] = [
         ("wykresy", ["charts"], "sprawdź dane i wygeneruj wykresy (tylko zmienione)", cmd_charts),
-        ("buduj", ["build"], "zbuduj podręcznik (wykresy i stronę HTML)", cmd_build),
+        ("buduj", ["build"], "zbuduj podręcznik: wykresy, stronę HTML i PDF", cmd_build),
         ("podglad", ["preview"], "podgląd na żywo pod adresem 127.0.0.1", cmd_preview),
     ]
     for name, aliases, help_text, func in entries:
         sub = commands.add_parser(name, aliases=aliases, help=help_text, description=help_text)
         sub.set_defaults(func=func)
         if name == "buduj":
-            sub.add_argument("--html", action="store_true", help="zbuduj stronę HTML (domyślnie)")
+            sub.add_argument("--html", action="store_true", help="tylko strona HTML")
+            sub.add_argument("--pdf", action="store_true", help="tylko PDF do druku")
         if name == "podglad":
             sub.add_argument("--port", type=int, default=8000, help="port (domyślnie 8000)")
     return main

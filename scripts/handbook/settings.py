@@ -34,6 +34,8 @@ class Publication(_Section):
     licence: str = Field(alias="licencja")
     licence_url: str = Field(alias="licencja_url", default="")
     isbn: str = Field(alias="isbn", default="")
+    # Date printed into the PDF's metadata (SOURCE_DATE_EPOCH overrides it).
+    release_date: dt.date | None = Field(alias="data_wydania", default=None)
 
 
 class Project(_Section):
@@ -77,6 +79,10 @@ class Colours(_Section):
     charts: tuple[HexColour, ...] = Field(alias="wykresy", min_length=3)
 
 
+class Print(_Section):
+    paper: Literal["B5", "A4"] = Field(alias="format", default="B5")
+
+
 class Paths(_Section):
     """Folders relative to the project root; tests point them at small roots."""
 
@@ -92,6 +98,7 @@ class Settings(_Section):
     organisations: tuple[Organisation, ...] = Field(alias="organizacje", min_length=1)
     data: DataSettings = Field(alias="dane")
     colours: Colours = Field(alias="kolory")
+    print: Print = Field(alias="pdf", default_factory=Print)
     paths: Paths = Field(alias="sciezki", default_factory=Paths)
     root: Path = Field(default=Path("."), exclude=True)
 
@@ -139,6 +146,14 @@ class Settings(_Section):
     @cached_property
     def html_dir(self) -> Path:
         return self.build_dir / "html"
+
+    @cached_property
+    def pdf_dir(self) -> Path:
+        return self.build_dir / "pdf"
+
+    @cached_property
+    def pdf_file(self) -> Path:
+        return self.pdf_dir / f"{self.publication.basename}.pdf"
 
     @cached_property
     def doctrees_dir(self) -> Path:

@@ -79,6 +79,35 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         },
         "handbook_charts_dir": str(settings.charts_dir),
         "handbook_code_digest": code_digest(),
+        "handbook_pdf": pdf_config(settings),
+    }
+
+
+def pdf_config(settings: Settings) -> dict[str, Any]:
+    """What the Typst builder prints on the cover, in the colophon and in the metadata."""
+    pub, project = settings.publication, settings.project
+    return {
+        "tytul": pub.title,
+        "podtytul": pub.subtitle,
+        "powiat": settings.county.name,
+        "rok": pub.year,
+        "miejsce": pub.place,
+        "wydawca": pub.publisher,
+        "projekt": project.name,
+        "organizacje": [
+            {"nazwa": o.name, "rola": o.role, "gmina": o.gmina} for o in settings.organisations
+        ],
+        "samorzad": settings.county.government_partner,
+        "finansowanie": project.funding_notice,
+        "licencja": pub.licence,
+        "isbn": pub.isbn,
+        "uwaga": settings.data.notice if settings.data.illustrative else "",
+        "format": {"B5": "iso-b5", "A4": "a4"}[settings.print.paper],
+        "kolor": settings.colours.primary,
+        "nazwa_pliku": pub.basename,
+        "data_wydania": pub.release_date or project.end,
+        "logo": str(settings.conf_dir / "static" / "logo.svg"),
+        "logo_alt": f"Logo projektu „{project.name}” — {settings.county.name}",
     }
 
 

@@ -7,15 +7,21 @@ from typing import Any
 from sphinx.application import Sphinx
 
 from handbook import __version__
+from handbook.pdf.builder import setup_pdf
 from handbook.sphinxext.charts import setup_charts
 from handbook.sphinxext.frontmatter import setup_frontmatter
+from handbook.sphinxext.typography import setup_typography
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     # Configuration
     app.add_config_value("handbook_code_digest", "", "env", types=[str])
+    # Builders
+    setup_pdf(app)  # -b typst: the print PDF
     # Directives
     setup_charts(app)  # ```{wykres} name```
+    # Transforms
+    setup_typography(app)  # no-break space after one-letter words
     # Events
     setup_frontmatter(app)  # chapter metadata → heading and byline
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

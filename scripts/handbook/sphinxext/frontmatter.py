@@ -11,6 +11,7 @@ from docutils import nodes
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -154,10 +155,18 @@ def byline(front: FrontMatter) -> nodes.container:
     return box
 
 
-def on_doctree_read(app: Sphinx, doctree: nodes.document) -> None:
-    front = _store(app.env).get(app.env.docname)
-    if front is None:
-        return
+class InsertByline(SphinxTransform):
+    """Put the byline under the chapter title; before smart quotes and Polish spacing run."""
+
+    default_priority = 700
+
+    def apply(self, **kwargs: object) -> None:
+        front = _store(self.env).get(self.env.docname)
+        if front is not None:
+            _insert_byline(self.document, front)
+
+
+def _insert_byline(doctree: nodes.document, front: FrontMatter) -> None:
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         return
@@ -185,6 +194,6 @@ def on_merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: Buil
 def setup_frontmatter(app: Sphinx) -> None:
     app.add_config_value("handbook_frontmatter_exempt", ["index"], "env", types=[list])
     app.connect("source-read", on_source_read)
-    app.connect("doctree-read", on_doctree_read)
+    app.add_transform(InsertByline)
     app.connect("env-purge-doc", on_purge)
     app.connect("env-merge-info", on_merge)
