@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import shutil
-import sys
 import json
 import os
+import shutil
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO

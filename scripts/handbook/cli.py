@@ -74,8 +74,10 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
         if not result.ok:
             return _failed("PDF", result.warnings, result.outdir)
         if not args.quiet:
-            print(f"  w tym: źródło Typst {result.timings.get('typst_source', 0):.2f} s, "
-                  f"kompilacja Typst {result.timings.get('typst_compile', 0):.2f} s")
+            print(
+                f"  w tym: źródło Typst {result.timings.get('typst_source', 0):.2f} s, "
+                f"kompilacja Typst {result.timings.get('typst_compile', 0):.2f} s"
+            )
             print(f"PDF gotowy: {result.outdir}")
     return EXIT_OK
 

@@ -94,9 +94,7 @@ def pdf_config(settings: Settings) -> dict[str, Any]:
         "miejsce": pub.place,
         "wydawca": pub.publisher,
         "projekt": project.name,
-        "organizacje": [
-            {"nazwa": o.name, "rola": o.role, "gmina": o.gmina} for o in settings.organisations
-        ],
+        "organizacje": [{"nazwa": o.name, "rola": o.role, "gmina": o.gmina} for o in settings.organisations],
         "samorzad": settings.county.government_partner,
         "finansowanie": project.funding_notice,
         "licencja": pub.licence,

@@ -83,7 +83,11 @@ class TypstTranslator(SphinxTranslator):
 
     def fail(self, node: nodes.Node, message: str) -> None:
         self.errors += 1
-        logger.warning(message, location=node, type="handbook", subtype="pdf")
+        # Some nodes (an image in a paragraph) carry no line; their container does.
+        located: nodes.Node | None = node
+        while located is not None and not located.line:
+            located = located.parent
+        logger.warning(message, location=located or node, type="handbook", subtype="pdf")
 
     def unknown_visit(self, node: nodes.Node) -> None:
         self.fail(
@@ -150,8 +154,8 @@ class TypstTranslator(SphinxTranslator):
             self.add(self.anchors(section))
             return
         number = self._section_number(section)
-        numbering = f'(..) => "{number}."' if level == 1 and number else (
-            f'(..) => "{number}"' if number else "none"
+        numbering = (
+            f'(..) => "{number}."' if level == 1 and number else (f'(..) => "{number}"' if number else "none")
         )
         body = self.render(title.children)
         labels = list(section.get("ids", []))
@@ -288,12 +292,19 @@ class TypstTranslator(SphinxTranslator):
         return found
 
     def visit_math(self, node: nodes.math) -> None:
-        self.add(f"${self._math(node)}$")
+        self.add(self._equation(node, block=False))
         raise nodes.SkipNode
 
     def visit_math_block(self, node: nodes.math_block) -> None:
-        self.block(f"$ {self._math(node)} $")
+        self.block(self._equation(node, block=True) + self.anchors(node))
         raise nodes.SkipNode
+
+    def _equation(self, node: nodes.Element, block: bool) -> str:
+        # The tagged PDF needs an alternative text for every formula: its LaTeX source.
+        alt = markup.string(node.astext().strip())
+        space = " " if block else ""
+        flag = "true" if block else "false"
+        return f"#math.equation(block: {flag}, alt: {alt}, ${space}{self._math(node)}{space}$);"
 
     def _math(self, node: nodes.Element) -> str:
         try:
@@ -372,9 +383,7 @@ class TypstTranslator(SphinxTranslator):
     def visit_block_quote(self, node: nodes.block_quote) -> None:
         attributions = [c for c in node.children if isinstance(c, nodes.attribution)]
         body = self.render(c for c in node.children if not isinstance(c, nodes.attribution))
-        attribution = (
-            f", attribution: [{self.render(attributions[0].children)}]" if attributions else ""
-        )
+        attribution = f", attribution: [{self.render(attributions[0].children)}]" if attributions else ""
         self.block(f"#quote(block: true{attribution})[{body}]{self.anchors(node)}")
         raise nodes.SkipNode
 
@@ -443,7 +452,7 @@ class TypstTranslator(SphinxTranslator):
         table = self._tgroup(groups[0])
         ids = node.get("ids", [])
         if not titles:
-            self.block(table + self.anchors(node))
+            self.block(f"#{table}{self.anchors(node)}")
             raise nodes.SkipNode
         caption = self.render(titles[0].children)
         label = self.label(ids[0]) if ids else ""
@@ -503,8 +512,11 @@ class TypstTranslator(SphinxTranslator):
         if "typst" in node.get("format", "").split():
             self.add(node.astext())
         else:
-            self.fail(node, f"wstawka w formacie „{node.get('format')}” nie trafi do PDF; "
-                      "zastąp ją zwykłym tekstem Markdown.")
+            self.fail(
+                node,
+                f"wstawka w formacie „{node.get('format')}” nie trafi do PDF; "
+                "zastąp ją zwykłym tekstem Markdown.",
+            )
         raise nodes.SkipNode
 
     def visit_problematic(self, node: nodes.problematic) -> None:

@@ -14,8 +14,16 @@ NBSP = "\u00a0"
 SINGLE_LETTER = re.compile(r"(?<![\w\-])([aiouwzAIOUWZ]) +")
 
 # Text inside these is code, a formula or a URL: it is never touched.
-_VERBATIM = (nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.math_block,
-             nodes.comment, nodes.doctest_block, nodes.target)
+_VERBATIM = (
+    nodes.literal,
+    nodes.literal_block,
+    nodes.raw,
+    nodes.math,
+    nodes.math_block,
+    nodes.comment,
+    nodes.doctest_block,
+    nodes.target,
+)
 
 
 def polish_spacing(text: str) -> str:

@@ -1,0 +1,169 @@
+"""The Typst writer: a snapshot of every supported node, escaping, and errors for authors."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import typst
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+from pypdf import PdfReader
+
+from handbook.build import build_pdf, build_site
+from handbook.charts.runner import render_charts
+from handbook.data import load_tables
+from handbook.pdf import markup
+from handbook.pdf.builder import MAIN
+from handbook.pdf.mathconv import UnsupportedMath, latex_to_typst
+
+SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
+
+
+def _build(settings):
+    render_charts(settings, load_tables(settings))
+    return build_pdf(settings, echo=False)
+
+
+@pytest.fixture(scope="module")
+def every_node(tmp_path_factory):
+    from conftest import copy_project
+    from handbook.settings import load_settings
+
+    settings = load_settings(copy_project(tmp_path_factory.mktemp("typst") / "p", "typst-all"))
+    result = _build(settings)
+    assert result.ok, result.warnings
+    return settings
+
+
+def _body(settings) -> str:
+    source = (settings.build_dir / "typst" / MAIN).read_text(encoding="utf-8")
+    return source[source.index("\n)\n") + 3 :]  # after the settings-driven preamble
+
+
+def test_generated_typst_matches_snapshot(every_node):
+    snapshot = SNAPSHOTS / "typst-all.typ"
+    body = _body(every_node)
+    if os.environ.get("UPDATE_SNAPSHOTS") or not snapshot.exists():
+        snapshot.write_text(body, encoding="utf-8")
+    assert body == snapshot.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "expected",
+    [
+        '#heading(level: 1, numbering: (..) => "1.")[Wszystkie elementy] <rozdzial-->',
+        "#link(<rozdzial--wykres-siec-wzrost>)[Rys. 1\\.1];",
+        "#link(<rozdzial--tabela-proba>)[Tabela 1\\.1];",
+        "#link(<aneks--term-mentoring>)[mentoring];",
+        '#link("https://example.org/a_b?c=1#d")[zewnętrzny];',
+        "#footnote(<rozdzial--fn-a>);",
+        'numbering: (..) => "1.1", caption: [Liczba członków sieci',
+        "table.cell(align: right)[4]",
+        '#ramka("warning", [Ostrzeżenie])',
+        "#quote(block: true)",
+        '#raw(block: true, lang: "python"',
+        "#rubryka[Rubryka]",
+        "#temat([Temat])",
+        "#ramka-boczna([Ramka boczna])",
+        "#math.equation(block: true",
+        "#definicja([#metadata(none)<aneks--term-mentoring>mentoring]",
+        "#table(columns: (50fr, 50fr), table.header([bez], [podpisu])",
+    ],
+)
+def test_every_node_kind_is_translated(every_node, expected):
+    assert expected in _body(every_node)
+
+
+def test_numbers_match_the_html_site(every_node):
+    build_site(every_node, "html", echo=False)
+    html = (every_node.html_dir / "rozdzial.html").read_text(encoding="utf-8")
+    pages = PdfReader(every_node.pdf_file).pages
+    text = "".join(p.extract_text() for p in pages).replace("\xa0", " ")
+    for number in ("Rys. 1.1", "Tabela 1.1", "Tabela 1.2"):
+        assert number in html
+        assert number in text
+
+
+@hsettings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("#$*_@<>[]\\`\"'~/=+-.,:;!?()1234567890 aąćęłńóśźżAĄĆĘŁŃÓŚŹŻxyz")),
+        min_size=1,
+        max_size=60,
+    ).filter(lambda s: s.strip())
+)
+def test_any_text_survives_into_the_pdf(tmp_path, value):
+    source = tmp_path / "t.typ"
+    source.write_text(
+        '#set text(font: "Libertinus Serif", lang: "pl")\n#set smartquote(enabled: false)\n'
+        "#set page(width: 40cm, height: auto)\n" + markup.text(value) + "\n",
+        encoding="utf-8",
+    )
+    pdf = tmp_path / "t.pdf"
+    typst.compile(str(source), output=str(pdf), ignore_system_fonts=True)
+    extracted = PdfReader(pdf).pages[0].extract_text()
+    assert " ".join(extracted.split()) == " ".join(value.split())
+
+
+@pytest.mark.parametrize(
+    ("docname", "anchor"),
+    [("03-informacja", "rekrutacja-gminy"), ("a", "zażółć gęślą"), ("x", "a.b"), ("x", "a-2e-b")],
+)
+def test_labels_are_safe_and_distinct(docname, anchor):
+    label = markup.label(docname, anchor)
+    assert re.fullmatch(r"<[A-Za-z0-9_.\-]+>", label)
+    assert markup.label(docname, anchor) != markup.label(docname, anchor + "x")
+
+
+def test_math_subset_and_refusal():
+    assert latex_to_typst(r"\frac{a}{b} + x^2") == "frac(a, b) + x^2"
+    assert latex_to_typst(r"\sum_{i=1}^{n} x_i") == "sum_(i=1)^(n) x_i"
+    with pytest.raises(UnsupportedMath, match="nieobsługiwane polecenie"):
+        latex_to_typst(r"\begin{matrix}")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "![Znak projektu: sześć części koła](znak.svg)",
+            "![](znak.svg)",
+            "rozdzial.md:67: obraz nie ma tekstu alternatywnego (alt)",
+        ),
+        (
+            "Akapit po linii poziomej.",
+            "Akapit.\n\n```{raw} html\n<b>x</b>\n```",
+            "wstawka w formacie „html” nie trafi do PDF",
+        ),
+        (
+            "Wzór w tekście {math}`\\frac{a}{b} + x^2`",
+            "Wzór {math}`\\begin{x}`",
+            "wzoru nie da się złożyć w PDF: nieobsługiwane polecenie LaTeX-a \\begin",
+        ),
+        (
+            "```{rubric} Rubryka\n```",
+            "```{py:function} licz(x)\n\nOpis funkcji.\n```",
+            "element „desc_signature” nie ma odpowiednika w PDF",
+        ),
+    ],
+)
+def test_author_errors_stop_the_pdf_and_keep_the_last_one(every_node, tmp_path, old, new, expected):
+    project = tmp_path / "p"
+    shutil.copytree(every_node.root, project, ignore=shutil.ignore_patterns(".staging"))
+    from handbook.settings import load_settings
+
+    settings = load_settings(project)
+    before = settings.pdf_file.read_bytes()
+    chapter = settings.source_dir / "rozdzial.md"
+    text = chapter.read_text(encoding="utf-8")
+    assert old in text
+    chapter.write_text(text.replace(old, new, 1), encoding="utf-8")
+    result = build_pdf(settings, echo=False)
+    assert not result.ok
+    assert any(expected in w for w in result.warnings), result.warnings
+    assert settings.pdf_file.read_bytes() == before
