@@ -167,3 +167,18 @@ def test_author_errors_stop_the_pdf_and_keep_the_last_one(every_node, tmp_path, 
     assert not result.ok
     assert any(expected in w for w in result.warnings), result.warnings
     assert settings.pdf_file.read_bytes() == before
+
+
+def test_page_format_comes_from_the_settings(every_node, tmp_path):
+    from handbook.settings import load_settings
+
+    project = tmp_path / "p"
+    shutil.copytree(every_node.root, project, ignore=shutil.ignore_patterns(".staging"))
+    toml = project / "conf" / "handbook.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace('format = "B5"', 'format = "A4"'), encoding="utf-8")
+    b5 = PdfReader(every_node.pdf_file).pages[0].mediabox
+    assert (round(float(b5.width)), round(float(b5.height))) == (499, 709)  # 176 × 250 mm
+    settings = load_settings(project)
+    assert _build(settings).ok
+    a4 = PdfReader(settings.pdf_file).pages[0].mediabox
+    assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
