@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -43,11 +44,13 @@ def stage(name: str, quiet: bool) -> Iterator[None]:
 def cmd_charts(settings: Settings, args: argparse.Namespace) -> int:
     from handbook.charts.runner import render_charts
     from handbook.data import load_tables
+    from handbook.figures import write_figures
 
     with stage("wczytanie i sprawdzenie danych", args.quiet):
         tables = load_tables(settings)
-    with stage("wykresy", args.quiet):
+    with stage("wykresy i liczby do tekstu", args.quiet):
         report = render_charts(settings, tables)
+        write_figures(tables, settings.charts_dir)
     if not args.quiet:
         print(
             f"Wykresy: wygenerowano {len(report.rendered)}, bez zmian {len(report.unchanged)} "
@@ -89,6 +92,18 @@ def _failed(what: str, warnings: tuple[str, ...], output: Path) -> int:
         file=sys.stderr,
     )
     return EXIT_PROBLEMS
+
+
+def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
+    from handbook.data import load_tables
+    from handbook.figures import compute_all
+
+    figures = compute_all(load_tables(settings))
+    width = max(len(name) for name in figures)
+    print("Liczby z danych do wstawiania w tekście jako {dane}`nazwa`:\n")
+    for name, entry in figures.items():
+        print(f"  {name:<{width}}  {entry['tekst']:<28}  {entry['opis']}")
+    return EXIT_OK
 
 
 def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
@@ -133,6 +148,7 @@ def parser() -> argparse.ArgumentParser:
         ("wykresy", ["charts"], "sprawdź dane i wygeneruj wykresy (tylko zmienione)", cmd_charts),
         ("buduj", ["build"], "zbuduj podręcznik: wykresy, stronę HTML i PDF", cmd_build),
         ("podglad", ["preview"], "podgląd na żywo pod adresem 127.0.0.1", cmd_preview),
+        ("liczby", ["figures"], "pokaż liczby z danych dostępne w tekście", cmd_figures),
     ]
     for name, aliases, help_text, func in entries:
         sub = commands.add_parser(name, aliases=aliases, help=help_text, description=help_text)
@@ -155,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return EXIT_PROBLEMS
+    except BrokenPipeError:  # `handbook liczby | head`: the reader left, nothing is wrong
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        return EXIT_OK
 
 
 if __name__ == "__main__":

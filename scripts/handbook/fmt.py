@@ -36,3 +36,10 @@ def short_date(day: dt.date) -> str:
     """Compact axis label with a Roman month: ``2017-09-10`` → ``10 IX``."""
     romans = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
     return f"{day.day}{NBSP}{romans[day.month - 1]}"
+
+
+def period(start: dt.date, end: dt.date) -> str:
+    """``9 września – 19 listopada 2017 r.``; the year once when both days share it."""
+    if start.year == end.year:
+        return f"{date(start, with_year=False)} – {date(end)}"
+    return f"{date(start)} – {date(end)}"

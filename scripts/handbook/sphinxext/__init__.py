@@ -9,6 +9,7 @@ from sphinx.application import Sphinx
 from handbook import __version__
 from handbook.pdf.builder import setup_pdf
 from handbook.sphinxext.charts import setup_charts
+from handbook.sphinxext.figures import setup_figures
 from handbook.sphinxext.frontmatter import setup_frontmatter
 from handbook.sphinxext.typography import setup_typography
 
@@ -20,6 +21,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_pdf(app)  # -b typst: the print PDF
     # Directives
     setup_charts(app)  # ```{wykres} name```
+    # Roles
+    setup_figures(app)  # {dane}`name`: a number from the data
     # Transforms
     setup_typography(app)  # no-break space after one-letter words
     # Events

@@ -1,0 +1,43 @@
+"""The ``dane`` role: a number from the project data, computed before Sphinx runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxRole
+
+from handbook.figures import FIGURES_FILE, read_figures
+
+logger = logging.getLogger(__name__)
+
+
+class FigureRole(SphinxRole):
+    """``{dane}`liczba_absolwentow``` → ``20``; ``{dane}`zgloszeni_w_gminie:Raszyn``` → ``4``."""
+
+    def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
+        folder = Path(self.config.handbook_charts_dir)
+        self.env.note_dependency(str(folder / FIGURES_FILE))
+        figures = read_figures(folder)
+        name = self.text.strip()
+        entry = figures.get(name)
+        if entry is None:
+            family = name.split(":", 1)[0]
+            similar = sorted(k for k in figures if k.split(":", 1)[0] == family)
+            hint = f" Dostępne w tej rodzinie: {', '.join(similar)}." if similar else (
+                " Lista nazw: aneks „Dane projektu” albo `handbook liczby`."
+            )
+            logger.warning(
+                f"nieznana liczba z danych „{name}”.{hint}",
+                location=self.get_location(), type="handbook", subtype="figure",
+            )
+            return [nodes.problematic(self.rawtext, self.rawtext)], []
+        node = nodes.inline(entry["tekst"], entry["tekst"], classes=["handbook-figure"])
+        node["title"] = entry["opis"]
+        return [node], []
+
+
+def setup_figures(app: Sphinx) -> None:
+    app.add_role("dane", FigureRole())
