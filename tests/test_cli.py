@@ -52,5 +52,30 @@ def test_build_reports_stage_times_and_output(tmp_path):
     project = copy_project(tmp_path / "p", "mini")
     result = run("--katalog", str(project), "buduj")
     assert result.returncode == 0, result.stderr
-    assert "wykresy:" in result.stdout and "strona HTML (Sphinx):" in result.stdout
+    assert "dane, wykresy i liczby do tekstu:" in result.stdout
+    assert "strona HTML (Sphinx):" in result.stdout and "kompilacja Typst" in result.stdout
     assert (project / "_build" / "html" / "rozdzial.html").exists()
+
+
+def _digest(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_corrupted_data_leaves_the_last_good_build_byte_identical(tmp_path):
+    project = copy_project(tmp_path / "p", "mini")
+    assert run("--katalog", str(project), "buduj").returncode == 0
+    build = project / "_build"
+    before = _digest(build)
+    assert any(name.endswith(".pdf") for name in before) and "html/index.html" in before
+    csv = project / "data" / "uczestnicy.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("U07,Brwinów", "U07,Brwinuw"), encoding="utf-8")
+    result = run("--katalog", str(project), "buduj")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert (
+        "uczestnicy.csv:8: kolumna „gmina”: wartość „Brwinuw” nie występuje w pliku gminy.csv"
+        in result.stderr
+    )
+    after = _digest(build)
+    assert after.keys() - {".lock"} == before.keys() - {".lock"}
+    assert all(after[k] == before[k] for k in before if k != ".lock")

@@ -9,8 +9,7 @@ from bs4 import BeautifulSoup
 
 from handbook.build import build_site
 from handbook.charts.registry import all_charts
-from handbook.charts.runner import render_charts
-from handbook.data import load_tables
+from handbook.pipeline import prepare_data
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +25,7 @@ def site(tmp_path_factory):
     from handbook.settings import load_settings
 
     settings = load_settings(copy_project(tmp_path_factory.mktemp("handbook")))
-    render_charts(settings, load_tables(settings))
+    prepare_data(settings)
     result = build_site(settings, "html", echo=False)
     return settings, result
 
@@ -64,11 +63,11 @@ def test_every_page_is_polish(site):
         assert not found, f"{name}: {sorted(set(found))}"
 
 
-def test_nine_chapters_and_two_appendices(site):
+def test_nine_chapters_and_three_appendices(site):
     settings, _ = site
     names = sorted(chapters(settings))
     assert len([n for n in names if n[:2].isdigit()]) >= 9
-    assert {"aneks-a-partnerzy.html", "aneks-b-slowniczek.html"} <= set(names)
+    assert {"aneks-a-partnerzy.html", "aneks-b-slowniczek.html", "aneks-c-dane.html"} <= set(names)
 
 
 def test_chapters_are_substantial_guides(site):
@@ -119,3 +118,42 @@ def test_identity_and_glossary(site):
     glossary = pages(settings)["aneks-b-slowniczek.html"]
     terms = {dt["id"] for dt in glossary.select("dl.glossary dt")}
     assert {"term-grupa-nieformalna", "term-mentoring", "term-Fundusz-Inicjatyw-Obywatelskich"} <= terms
+
+
+def test_chapters_take_their_numbers_from_the_data(site, tables):
+    from handbook.figures import compute_all
+
+    settings, _ = site
+    sources = {p.name: p.read_text(encoding="utf-8") for p in settings.source_dir.glob("*.md")}
+    roles = sum(text.count("{dane}`") for text in sources.values())
+    assert roles >= 50
+    # Headline results are never typed by hand: a typed copy would not follow the data.
+    values = compute_all(tables)
+    headline = [
+        "liczba_zgloszonych",
+        "godziny_zajec",
+        "liczba_sesji",
+        "uczestnicy_konferencji",
+        "siec_koniec",
+        "zasieg_laczny",
+        "godziny_mentoringu",
+    ]
+    for name in headline:
+        printed = values[name]["tekst"].replace("\u00a0", " ")
+        pattern = re.compile(rf"(?<![\d`{{]){re.escape(printed)}(?![\d])")
+        for file, text in sources.items():
+            prose = re.sub(r"\[\^[^\]]+\]:.*", "", text)  # footnotes cite laws, not data
+            assert not pattern.search(prose), f"{file}: {printed} ({name}) typed by hand"
+    page = pages(settings)["08-wyniki-projektu.html"].select_one("article").get_text()
+    assert values["uczestnicy_konferencji"]["tekst"] in page
+
+
+def test_every_page_links_to_the_open_data(site):
+    settings, _ = site
+    for name, page in pages(settings).items():
+        if name in ("genindex.html", "search.html", "aneks-c-dane.html"):  # itself: "#"
+            continue
+        assert page.select_one('footer a[href="aneks-c-dane.html"]'), name
+    appendix = pages(settings)["aneks-c-dane.html"]
+    downloads = {a.get_text(strip=True) for a in appendix.select("a.download")}
+    assert {"datapackage.json", "uczestnicy.csv", "wydarzenia.csv", "konferencja.csv"} <= downloads

@@ -12,8 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from handbook.build import build_pdf
-from handbook.charts.runner import render_charts
-from handbook.data import load_tables
+from handbook.pipeline import prepare_data
 from handbook.sphinxext.frontmatter import parse
 
 pytestmark = pytest.mark.slow
@@ -27,7 +26,7 @@ def book(tmp_path_factory):
     from handbook.settings import load_settings
 
     settings = load_settings(copy_project(tmp_path_factory.mktemp("pdf") / "p"))
-    render_charts(settings, load_tables(settings))
+    prepare_data(settings)
     result = build_pdf(settings, echo=False)
     assert result.ok, result.warnings
     return settings

@@ -10,12 +10,12 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOTS
 from handbook.build import build_site
-from handbook.charts.runner import read_manifest, render_charts
-from handbook.data import load_tables
+from handbook.charts.runner import read_manifest
+from handbook.pipeline import prepare_data
 
 
 def _build(settings):
-    render_charts(settings, load_tables(settings))
+    prepare_data(settings)
     return build_site(settings, "html", echo=False)
 
 

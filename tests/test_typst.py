@@ -15,17 +15,16 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from handbook.build import build_pdf, build_site
-from handbook.charts.runner import render_charts
-from handbook.data import load_tables
 from handbook.pdf import markup
 from handbook.pdf.builder import MAIN
 from handbook.pdf.mathconv import UnsupportedMath, latex_to_typst
+from handbook.pipeline import prepare_data
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
 
 
 def _build(settings):
-    render_charts(settings, load_tables(settings))
+    prepare_data(settings)
     return build_pdf(settings, echo=False)
 
 
@@ -175,7 +174,9 @@ def test_page_format_comes_from_the_settings(every_node, tmp_path):
     project = tmp_path / "p"
     shutil.copytree(every_node.root, project, ignore=shutil.ignore_patterns(".staging"))
     toml = project / "conf" / "handbook.toml"
-    toml.write_text(toml.read_text(encoding="utf-8").replace('format = "B5"', 'format = "A4"'), encoding="utf-8")
+    toml.write_text(
+        toml.read_text(encoding="utf-8").replace('format = "B5"', 'format = "A4"'), encoding="utf-8"
+    )
     b5 = PdfReader(every_node.pdf_file).pages[0].mediabox
     assert (round(float(b5.width)), round(float(b5.height))) == (499, 709)  # 176 × 250 mm
     settings = load_settings(project)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
 import os
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -40,7 +43,24 @@ class _Warnings(io.StringIO):
         return super().write(polish)
 
 
+@contextmanager
+def _exclusive(settings: Settings) -> Iterator[None]:
+    """One build at a time per project: a second one (another terminal, the preview) waits."""
+    settings.build_dir.mkdir(parents=True, exist_ok=True)
+    with (settings.build_dir / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def build_site(settings: Settings, builder: str = "html", echo: bool = True) -> BuildResult:
+    with _exclusive(settings):
+        return _build_site(settings, builder, echo)
+
+
+def _build_site(settings: Settings, builder: str, echo: bool) -> BuildResult:
     """Build with *builder*; on any warning keep the previous output and doctrees untouched.
 
     Sphinx does not repeat a warning for a document it does not re-read, so a failed build's

@@ -42,15 +42,13 @@ def stage(name: str, quiet: bool) -> Iterator[None]:
 
 
 def cmd_charts(settings: Settings, args: argparse.Namespace) -> int:
-    from handbook.charts.runner import render_charts
-    from handbook.data import load_tables
-    from handbook.figures import write_figures
+    from handbook.pipeline import prepare_data
 
-    with stage("wczytanie i sprawdzenie danych", args.quiet):
-        tables = load_tables(settings)
-    with stage("wykresy i liczby do tekstu", args.quiet):
-        report = render_charts(settings, tables)
-        write_figures(tables, settings.charts_dir)
+    with stage("dane, wykresy i liczby do tekstu", args.quiet):
+        tables, report = prepare_data(settings)
+    if not args.quiet:
+        for name, notes in tables.notes.items():
+            print(f"  {tables.files[name].name}: ujednolicono ({', '.join(notes)})")
     if not args.quiet:
         print(
             f"Wykresy: wygenerowano {len(report.rendered)}, bez zmian {len(report.unchanged)} "

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
+import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from handbook.errors import HandbookError, Problem
+from handbook.privacy import SAFE_TEXT, personal_data, undeclared_free_text
 from handbook.settings import Settings
+from handbook.spreadsheet import SpreadsheetError, normalise
 
 PACKAGE_FILE = "datapackage.json"
+# Schema property of a date column: it must lie within the project period of the settings.
+PROJECT_PERIOD = "x-w-okresie-projektu"
 
 _TYPE_NAMES = {
     "integer": "liczbą całkowitą",
@@ -33,6 +40,11 @@ class Tables(Mapping[str, pd.DataFrame]):
     frames: Mapping[str, pd.DataFrame]
     files: Mapping[str, Path]
     schema: Mapping[str, Any]
+    # Canonical CSV bytes of each table: what chart cache keys hash, so a spreadsheet
+    # export of unchanged data redraws nothing.
+    contents: Mapping[str, bytes] = field(default_factory=dict)
+    # What was converted from spreadsheet exports, per file, for the editor.
+    notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -57,39 +69,97 @@ def load_tables(settings: Settings) -> Tables:
             "Opis danych nie jest poprawnym plikiem JSON.",
             [Problem(descriptor_path, f"{exc.msg} (kolumna {exc.colno})", exc.lineno)],
         ) from None
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    files = {name: data_dir / r["path"] for name, r in resources.items()}
 
-    problems = _validate_package(data_dir)
+    problems = list(_schema_problems(descriptor_path, resources))
+    canonical: dict[str, str] = {}
+    notes: dict[str, tuple[str, ...]] = {}
+    for name, resource in resources.items():
+        try:
+            normalised = normalise(files[name].read_bytes(), resource["schema"]["fields"])
+        except FileNotFoundError:
+            problems.append(
+                Problem(files[name], "brak pliku; przywróć go albo usuń jego opis z datapackage.json.")
+            )
+            continue
+        except SpreadsheetError as error:
+            problems.append(Problem(files[name], str(error)))
+            continue
+        canonical[name] = normalised.text
+        if normalised.notes:
+            notes[name] = normalised.notes
+        problems.extend(_personal_data(files[name], normalised.text))
+    if not problems:
+        problems = _validate_package(descriptor, canonical, files)
     if problems:
         raise HandbookError(
             f"Dane projektu zawierają błędy ({len(problems)}). Popraw je w arkuszu i zapisz "
-            "ponownie jako CSV (UTF-8, przecinek jako separator).",
+            "ponownie jako CSV; poprzednie wyniki budowania zostają bez zmian.",
             problems,
         )
-    resources = {r["name"]: r for r in descriptor["resources"]}
-    files = {name: data_dir / r["path"] for name, r in resources.items()}
-    frames = {name: _typed_frame(files[name], r["schema"]) for name, r in resources.items()}
-    tables = Tables(frames, files, descriptor)
+    frames = {name: _typed_frame(canonical[name], r["schema"]) for name, r in resources.items()}
+    contents = {name: text.encode("utf-8") for name, text in canonical.items()}
+    tables = Tables(frames, files, descriptor, contents, notes)
     problems = [p for rule in CONSISTENCY_RULES for p in rule(tables, settings)]
     if problems:
         raise HandbookError(f"Pliki danych są ze sobą niespójne ({len(problems)}):", problems)
     return tables
 
 
-def _validate_package(data_dir: Path) -> list[Problem]:
+def _schema_problems(path: Path, resources: Mapping[str, Any]) -> Iterator[Problem]:
+    """Free-text columns must be declared free of personal data in the schema."""
+    for name, resource in resources.items():
+        schema = resource["schema"]
+        foreign = {fk["fields"] for fk in schema.get("foreignKeys", [])}
+        for column in undeclared_free_text(schema["fields"], foreign):
+            yield Problem(
+                path,
+                f"kolumna tekstowa „{column}” w zasobie „{name}” nie ma oznaczenia "
+                f'"{SAFE_TEXT}": true. Dodaj je dopiero po sprawdzeniu, że kolumna nie '
+                "zawiera danych osobowych (imion, nazwisk, adresów).",
+            )
+
+
+def _personal_data(path: Path, text: str) -> Iterator[Problem]:
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    for number, row in enumerate(rows, start=2):
+        for column, value in zip(header, row, strict=False):
+            kind = personal_data(value)
+            if kind:
+                yield Problem(
+                    path,
+                    f"wartość wygląda jak {kind}; danych osobowych nie publikujemy (RODO) – "
+                    "usuń ją albo zastąp anonimowym identyfikatorem.",
+                    number,
+                    column,
+                )
+
+
+def _validate_package(
+    descriptor: Mapping[str, Any], canonical: Mapping[str, str], files: Mapping[str, Path]
+) -> list[Problem]:
     # Imported here: frictionless takes ~0.5 s to import and only validation needs it.
     from frictionless import Package
 
-    package = Package(str(data_dir / PACKAGE_FILE), basepath=str(data_dir))
-    report = package.validate()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / PACKAGE_FILE).write_text(json.dumps(descriptor), encoding="utf-8")
+        for resource in descriptor["resources"]:
+            (folder / resource["path"]).write_text(canonical[resource["name"]], encoding="utf-8")
+        package = Package(str(folder / PACKAGE_FILE), basepath=str(folder))
+        report = package.validate()
     problems: list[Problem] = []
     for task in report.tasks:
         resource = package.get_resource(task.name)
         fields = {f.name: f for f in resource.schema.fields} if resource.schema else {}
-        path = data_dir / str(task.place)
         for error in task.errors:
-            problems.append(_problem(path, error, fields))
+            problems.append(_problem(files[task.name], error, fields))
     for error in report.errors:
-        problems.append(Problem(data_dir / PACKAGE_FILE, f"błąd opisu danych: {error.message}"))
+        problems.append(
+            Problem(files[next(iter(files))].parent / PACKAGE_FILE, f"błąd opisu danych: {error.message}")
+        )
     return problems
 
 
@@ -160,11 +230,11 @@ def _constraint_message(note: str, cell: object) -> str:
     }.get(name, f"wartość „{cell}” łamie regułę {name} ({limit}).")
 
 
-def _typed_frame(path: Path, schema: Mapping[str, Any]) -> pd.DataFrame:
-    """Read an already validated CSV with the column types its schema declares."""
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    for field in schema["fields"]:
-        name, kind = field["name"], field["type"]
+def _typed_frame(text: str, schema: Mapping[str, Any]) -> pd.DataFrame:
+    """Read an already validated canonical CSV with the column types its schema declares."""
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    for spec in schema["fields"]:
+        name, kind = spec["name"], spec["type"]
         column = frame[name]
         if kind == "integer":
             frame[name] = column.astype("int64")
@@ -175,7 +245,7 @@ def _typed_frame(path: Path, schema: Mapping[str, Any]) -> pd.DataFrame:
         elif kind == "yearmonth":
             frame[name] = pd.to_datetime(column, format="%Y-%m")
         elif kind == "boolean":
-            frame[name] = column.isin(field.get("trueValues", ["true"]))
+            frame[name] = column.isin(spec.get("trueValues", ["true"]))
     return frame
 
 
@@ -250,7 +320,25 @@ def _conference_total(tables: Tables, settings: Settings) -> Iterator[Problem]:
             )
 
 
+def _dates_in_project_period(tables: Tables, settings: Settings) -> Iterator[Problem]:
+    """Dates marked in the schema as project dates lie within the period from the settings."""
+    start, end = settings.project.start, settings.project.end
+    for resource in tables.schema["resources"]:
+        name = resource["name"]
+        for column in (f["name"] for f in resource["schema"]["fields"] if f.get(PROJECT_PERIOD)):
+            for number, day in enumerate(tables[name][column].dt.date, start=2):
+                if not start <= day <= end:
+                    yield Problem(
+                        tables.files[name],
+                        f"data {day.isoformat()} wykracza poza okres projektu "
+                        f"({start.isoformat()} – {end.isoformat()}, conf/handbook.toml).",
+                        number,
+                        column,
+                    )
+
+
 CONSISTENCY_RULES: tuple[Rule, ...] = (
+    _dates_in_project_period,
     _settings_match,
     _applications_match_participants,
     _assessment_only_for_graduates,

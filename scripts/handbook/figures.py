@@ -11,8 +11,8 @@ import datetime as dt
 import json
 import os
 from collections.abc import Callable
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import pandas as pd
@@ -353,8 +353,11 @@ def _after(tables: Tables) -> float:
 
 
 @figure(
-    "samoocena_przed_w", "średnia samoocena kompetencji na początku", kind="srednia",
-    parameters=_competences, decimals=1,
+    "samoocena_przed_w",
+    "średnia samoocena kompetencji na początku",
+    kind="srednia",
+    parameters=_competences,
+    decimals=1,
 )
 def _before_in(tables: Tables, competence: str) -> float:
     scores = tables["samoocena"]
@@ -362,8 +365,11 @@ def _before_in(tables: Tables, competence: str) -> float:
 
 
 @figure(
-    "samoocena_po_w", "średnia samoocena kompetencji na końcu", kind="srednia",
-    parameters=_competences, decimals=1,
+    "samoocena_po_w",
+    "średnia samoocena kompetencji na końcu",
+    kind="srednia",
+    parameters=_competences,
+    decimals=1,
 )
 def _after_in(tables: Tables, competence: str) -> float:
     scores = tables["samoocena"]

@@ -74,10 +74,18 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
             "use_download_button": False,
             "use_fullscreen_button": False,
             "extra_footer": footer,
+            "footer_content_items": [
+                "author.html",
+                "copyright.html",
+                "extra-footer.html",
+                "handbook-dane.html",
+            ],
             "announcement": (escape(settings.data.notice) if settings.data.illustrative else ""),
             "logo": {"alt_text": f"{pub.title} — strona główna"},
         },
         "handbook_charts_dir": str(settings.charts_dir),
+        "handbook_data_dir": str(settings.data_dir),
+        "handbook_data_notice": settings.data.notice if settings.data.illustrative else "",
         "handbook_code_digest": code_digest(),
         "handbook_pdf": pdf_config(settings),
     }

@@ -48,6 +48,17 @@ def _campaign_alt(tables: Tables) -> str:
     "Szacowany zasięg kanałów akcji informacyjnej i liczba zgłoszeń uczestników z każdego z nich",
     ("kampania",),
     _campaign_alt,
+    lambda t: (
+        campaign(t)
+        .iloc[::-1]
+        .rename(
+            columns={
+                "kanal": "Kanał",
+                "zasieg_szacowany": "Szacowany zasięg (osoby)",
+                "zgloszenia": "Zgłoszenia",
+            }
+        )
+    ),
 )
 def plot_campaign(tables: Tables, style: Style) -> Figure:
     data = campaign(tables)
@@ -89,6 +100,9 @@ def _recruitment_alt(tables: Tables) -> str:
     "Liderzy lokalni zgłoszeni do projektu i liderzy, którzy ukończyli program, według gmin",
     ("uczestnicy",),
     _recruitment_alt,
+    lambda t: recruitment(t).rename(
+        columns={"gmina": "Gmina", "zgloszeni": "Zgłoszeni", "ukonczyli": "Ukończyli program"}
+    ),
 )
 def plot_recruitment(tables: Tables, style: Style) -> Figure:
     data = recruitment(tables)
@@ -136,11 +150,19 @@ def _training_alt(tables: Tables) -> str:
     )
 
 
+def _training_table(hours: pd.DataFrame) -> pd.DataFrame:
+    table = hours.rename(columns=TYPE_LABELS)
+    table["razem"] = table.sum(axis=1)
+    table.index = [fmt.month(p.to_timestamp()) for p in table.index]
+    return table.rename_axis("Miesiąc").reset_index()
+
+
 @chart(
     "szkolenia_godziny",
     "Godziny zajęć cyklu szkoleniowo-warsztatowego w kolejnych miesiącach według rodzaju zajęć",
     ("wydarzenia",),
     _training_alt,
+    lambda t: _training_table(training_hours(t)),
 )
 def plot_training_hours(tables: Tables, style: Style) -> Figure:
     data = training_hours(tables)
@@ -187,6 +209,14 @@ def _attendance_alt(tables: Tables) -> str:
     "Liczba uczestników obecnych na kolejnych zajęciach całej grupy (szkolenia, warsztaty, wyjazd studyjny)",
     ("wydarzenia",),
     _attendance_alt,
+    lambda t: pd.DataFrame(
+        {
+            "Data": [fmt.date(d, with_year=False) for d in attendance(t).data],
+            "Rodzaj": attendance(t).typ,
+            "Temat": attendance(t).temat,
+            "Obecni": attendance(t).liczba_uczestnikow,
+        }
+    ),
 )
 def plot_attendance(tables: Tables, style: Style) -> Figure:
     data = attendance(tables)
@@ -239,6 +269,13 @@ def _mentoring_alt(tables: Tables) -> str:
     "Godziny coachingu i mentoringu według tematu sesji i jej formy",
     ("mentoring",),
     _mentoring_alt,
+    lambda t: (
+        mentoring_hours(t)
+        .iloc[::-1]
+        .assign(razem=lambda d: d.sum(axis=1))
+        .reset_index()
+        .rename(columns={"temat": "Temat sesji", "razem": "Razem (godziny)"})
+    ),
 )
 def plot_mentoring(tables: Tables, style: Style) -> Figure:
     data = mentoring_hours(tables)
@@ -288,6 +325,14 @@ def _network_alt(tables: Tables) -> str:
     "Liczba członków sieci wzajemnego wsparcia na koniec kolejnych miesięcy",
     ("siec",),
     _network_alt,
+    lambda t: pd.DataFrame(
+        {
+            "Miesiąc": [fmt.month(m) for m in network(t).miesiac],
+            "Organizacje": network(t).organizacje,
+            "Grupy nieformalne": network(t).grupy_nieformalne,
+            "Razem": network(t).organizacje + network(t).grupy_nieformalne,
+        }
+    ),
 )
 def plot_network(tables: Tables, style: Style) -> Figure:
     data = network(tables)
@@ -356,6 +401,19 @@ def _assessment_alt(tables: Tables) -> str:
     "Średnia samoocena kompetencji absolwentów na początku i na końcu programu (skala 1–5)",
     ("samoocena",),
     _assessment_alt,
+    lambda t: (
+        self_assessment(t)
+        .iloc[::-1]
+        .reset_index()
+        .rename(
+            columns={
+                "kompetencja": "Kompetencja",
+                "przed": "Na początku",
+                "po": "Na końcu",
+                "zmiana": "Zmiana",
+            }
+        )
+    ),
 )
 def plot_self_assessment(tables: Tables, style: Style) -> Figure:
     data = self_assessment(tables)
@@ -398,6 +456,7 @@ def _conference_alt(tables: Tables) -> str:
     "Uczestnicy konferencji podsumowującej projekt według reprezentowanego sektora",
     ("konferencja",),
     _conference_alt,
+    lambda t: conference(t).iloc[::-1].rename(columns={"sektor": "Sektor", "liczba_osob": "Liczba osób"}),
 )
 def plot_conference(tables: Tables, style: Style) -> Figure:
     data = conference(tables)

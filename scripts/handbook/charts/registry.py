@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import pandas as pd
 from matplotlib.figure import Figure
 
 from handbook.charts.style import Style, house_style, mark_illustrative
@@ -12,6 +13,7 @@ from handbook.data import Tables
 
 PlotFn = Callable[[Tables, Style], Figure]
 AltFn = Callable[[Tables], str]
+TableFn = Callable[[Tables], pd.DataFrame]
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Chart:
     tables: tuple[str, ...]
     plot: PlotFn
     alt: AltFn
+    # The numbers the chart shows, as a table for readers who cannot see it.
+    table: TableFn
 
     def render(self, tables: Tables, style: Style) -> Figure:
         with house_style():
@@ -34,13 +38,15 @@ class Chart:
 REGISTRY: dict[str, Chart] = {}
 
 
-def chart(name: str, caption: str, tables: tuple[str, ...], alt: AltFn) -> Callable[[PlotFn], PlotFn]:
+def chart(
+    name: str, caption: str, tables: tuple[str, ...], alt: AltFn, table: TableFn
+) -> Callable[[PlotFn], PlotFn]:
     """Register the decorated plot function under *name*."""
 
     def register(plot: PlotFn) -> PlotFn:
         if name in REGISTRY:
             raise ValueError(f"chart {name!r} registered twice")
-        REGISTRY[name] = Chart(name, caption, tables, plot, alt)
+        REGISTRY[name] = Chart(name, caption, tables, plot, alt, table)
         return plot
 
     return register

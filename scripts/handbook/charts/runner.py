@@ -11,7 +11,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import matplotlib
+import numpy as np
+import pandas as pd
 
+from handbook import fmt
 from handbook.charts import style as style_module
 from handbook.charts.registry import Chart, all_charts
 from handbook.charts.style import Style, house_style
@@ -30,6 +33,8 @@ class ChartEntry:
     caption: str
     alt: str
     key: str
+    columns: tuple[str, ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,33 @@ def _key(chart: Chart, tables: Tables, style: Style) -> str:
     ):
         digest.update(part.encode())
     for name in chart.tables:
-        digest.update(tables.files[name].read_bytes())
+        digest.update(tables.contents[name])
     return digest.hexdigest()
+
+
+def data_table(chart: Chart, tables: Tables) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """The chart's numbers as text cells, formatted the Polish way."""
+    frame = chart.table(tables)
+    # One precision per column: a decimal column shows one decimal in every row.
+    decimals = {
+        column: int(
+            pd.api.types.is_float_dtype(frame[column])
+            and not all(float(v).is_integer() for v in frame[column])
+        )
+        for column in frame.columns
+    }
+
+    def cell(column: str, value: object) -> str:
+        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+            return str(value)
+        return fmt.number(float(value), decimals[column])
+
+    columns = tuple(str(c) for c in frame.columns)
+    rows = tuple(
+        tuple(cell(c, v) for c, v in zip(frame.columns, row, strict=True))
+        for row in frame.itertuples(index=False)
+    )
+    return columns, rows
 
 
 def svg_bytes(chart: Chart, tables: Tables, style: Style) -> bytes:
@@ -79,7 +109,16 @@ def read_manifest(charts_dir: Path) -> dict[str, ChartEntry]:
     if not path.exists():
         return {}
     raw = json.loads(path.read_text(encoding="utf-8"))
-    return {name: ChartEntry(**entry) for name, entry in raw.items()}
+    return {
+        name: ChartEntry(
+            **{
+                **entry,
+                "columns": tuple(entry.get("columns", ())),
+                "rows": tuple(tuple(r) for r in entry.get("rows", ())),
+            }
+        )
+        for name, entry in raw.items()
+    }
 
 
 def render_charts(settings: Settings, tables: Tables, only: set[str] | None = None) -> RunReport:
@@ -103,7 +142,10 @@ def render_charts(settings: Settings, tables: Tables, only: set[str] | None = No
             rendered.append(name)
         else:
             unchanged.append(name)
-        entries[name] = ChartEntry(name, file, chart_caption(chart, settings), chart.alt(tables), key)
+        columns, rows = data_table(chart, tables)
+        entries[name] = ChartEntry(
+            name, file, chart_caption(chart, settings), chart.alt(tables), key, columns, rows
+        )
     text = json.dumps({n: asdict(e) for n, e in sorted(entries.items())}, ensure_ascii=False, indent=2)
     manifest = out / MANIFEST
     if not manifest.exists() or manifest.read_text(encoding="utf-8") != text + "\n":

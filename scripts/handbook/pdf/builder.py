@@ -64,7 +64,7 @@ class TypstBuilder(Builder):
         _drop_root_lead(tree)
         self.env.resolve_references(tree, root, self)
         self._place_images(tree)
-        translator = TypstTranslator(tree, self)
+        translator = self.create_translator(tree, self)  # with add_node() handlers applied
         tree.walkabout(translator)
         body = translator.astext()
         self.outdir.mkdir(parents=True, exist_ok=True)

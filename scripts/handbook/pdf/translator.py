@@ -262,6 +262,11 @@ class TypstTranslator(SphinxTranslator):
         self.add(f"#link({target})[{text}];")
         raise nodes.SkipNode
 
+    def visit_download_reference(self, node: addnodes.download_reference) -> None:
+        # A file offered for download on the site; in print its name says where to look.
+        self.add(self.render(node.children, inline=True))
+        raise nodes.SkipNode
+
     def visit_footnote_reference(self, node: nodes.footnote_reference) -> None:
         key = (self.docname, node["refid"])
         footnote = self.footnotes.get(key)

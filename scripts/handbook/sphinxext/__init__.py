@@ -11,6 +11,7 @@ from handbook.pdf.builder import setup_pdf
 from handbook.sphinxext.charts import setup_charts
 from handbook.sphinxext.figures import setup_figures
 from handbook.sphinxext.frontmatter import setup_frontmatter
+from handbook.sphinxext.opendata import setup_opendata
 from handbook.sphinxext.typography import setup_typography
 
 
@@ -21,6 +22,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_pdf(app)  # -b typst: the print PDF
     # Directives
     setup_charts(app)  # ```{wykres} name```
+    setup_opendata(app)  # ```{dane-projektu}```: the data appendix from the schema
     # Roles
     setup_figures(app)  # {dane}`name`: a number from the data
     # Transforms

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -17,6 +17,23 @@ from handbook.charts.runner import MANIFEST, ChartEntry, read_manifest
 logger = logging.getLogger(__name__)
 
 LABEL_PREFIX = "wykres-"
+
+
+class chart_data(nodes.container):  # noqa: N801 - docutils node naming
+    """The numbers of a chart as a table; a disclosure box on the site, left out of print."""
+
+
+def visit_chart_data_html(self: Any, node: chart_data) -> None:
+    self.body.append('<details class="handbook-chart-data"><summary>Dane liczbowe wykresu (tabela)</summary>')
+
+
+def depart_chart_data_html(self: Any, node: chart_data) -> None:
+    self.body.append("</details>")
+
+
+def skip_chart_data(self: Any, node: chart_data) -> None:
+    # The printed chart keeps its numbers on the bars and in its alternative text.
+    raise nodes.SkipNode
 
 
 def chart_label(name: str) -> str:
@@ -49,7 +66,30 @@ class ChartDirective(SphinxDirective):
                 subtype="chart",
             )
             return []
-        return [self._figure(entry, charts_dir)]
+        return [self._figure(entry, charts_dir), self._data(entry)]
+
+    def _data(self, entry: ChartEntry) -> chart_data:
+        box = chart_data(classes=["handbook-chart-data"])
+        table = nodes.table(classes=["handbook-chart-table"])
+        group = nodes.tgroup(cols=len(entry.columns))
+        table += group
+        group.extend(nodes.colspec(colwidth=1) for _ in entry.columns)
+        head, body = nodes.thead(), nodes.tbody()
+        head += self._row(entry.columns)
+        body.extend(self._row(row) for row in entry.rows)
+        group += head
+        group += body
+        box += table
+        return box
+
+    @staticmethod
+    def _row(cells: tuple[str, ...]) -> nodes.row:
+        row = nodes.row()
+        for text in cells:
+            entry = nodes.entry()
+            entry += nodes.paragraph(text, text)
+            row += entry
+        return row
 
     def _figure(self, entry: ChartEntry, charts_dir: Path) -> nodes.figure:
         # A leading "/" makes Sphinx resolve the path from the source folder, whichever
@@ -70,4 +110,9 @@ class ChartDirective(SphinxDirective):
 
 def setup_charts(app: Sphinx) -> None:
     app.add_config_value("handbook_charts_dir", "", "env", types=[str])
+    app.add_node(
+        chart_data,
+        html=(visit_chart_data_html, depart_chart_data_html),
+        typst=(skip_chart_data, None),
+    )
     app.add_directive("wykres", ChartDirective)

@@ -26,12 +26,16 @@ class FigureRole(SphinxRole):
         if entry is None:
             family = name.split(":", 1)[0]
             similar = sorted(k for k in figures if k.split(":", 1)[0] == family)
-            hint = f" Dostępne w tej rodzinie: {', '.join(similar)}." if similar else (
-                " Lista nazw: aneks „Dane projektu” albo `handbook liczby`."
+            hint = (
+                f" Dostępne w tej rodzinie: {', '.join(similar)}."
+                if similar
+                else (" Lista nazw: aneks „Dane projektu” albo `handbook liczby`.")
             )
             logger.warning(
                 f"nieznana liczba z danych „{name}”.{hint}",
-                location=self.get_location(), type="handbook", subtype="figure",
+                location=self.get_location(),
+                type="handbook",
+                subtype="figure",
             )
             return [nodes.problematic(self.rawtext, self.rawtext)], []
         node = nodes.inline(entry["tekst"], entry["tekst"], classes=["handbook-figure"])
