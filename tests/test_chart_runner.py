@@ -60,3 +60,14 @@ def test_manifest_carries_caption_and_data_alt(make_project):
     assert entry["file"] == "konferencja_sektory.svg"
     assert entry["caption"].endswith("(dane ilustracyjne)")
     assert "128" in entry["alt"] and "54" in entry["alt"]
+
+
+def test_spreadsheet_re_export_of_unchanged_data_redraws_nothing(make_project):
+    settings = make_project()
+    render_charts(settings, load_tables(settings))
+    path = settings.data_dir / "uczestnicy.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(("\ufeff" + text.replace(",", ";")).encode("utf-8"))
+    tables = load_tables(settings)
+    assert tables.notes["uczestnicy"] == ("znacznik BOM", "separator „;”")
+    assert render_charts(settings, tables).rendered == ()
