@@ -22,7 +22,7 @@ help: ## pokaż dostępne polecenia
 	@echo "Polecenia (make <polecenie>):"
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## (.*)/  \1\t\2/' | expand -t 14
 
-handbook: html pdf ## zbuduj cały podręcznik (domyślne): wykresy, stronę HTML i PDF
+handbook: pdf html ## zbuduj cały podręcznik (domyślne): wykresy, stronę HTML i PDF
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,7 +38,7 @@ $(BUILD)/charts/manifest.json: $(STAMP) $(DATA) $(SOURCES)
 
 html: $(BUILD)/html/index.html ## zbuduj stronę internetową w _build/html
 
-$(BUILD)/html/index.html: $(BUILD)/charts/manifest.json $(SOURCES)
+$(BUILD)/html/index.html: $(BUILD)/charts/manifest.json $(BUILD)/pdf/$(PDFNAME).pdf $(SOURCES)
 	$(HANDBOOK) buduj --html
 	@touch $@
 

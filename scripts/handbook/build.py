@@ -18,6 +18,10 @@ from handbook.settings import Settings
 from handbook.sphinx_messages import translate
 
 
+# Where the site offers the PDF: <site>/pdf/<nazwa_pliku>.pdf
+PDF_FOLDER = "pdf"
+
+
 @dataclass(frozen=True)
 class BuildResult:
     ok: bool
@@ -69,6 +73,7 @@ def _build_site(settings: Settings, builder: str, echo: bool) -> BuildResult:
     """
     # Heavy imports, only when building.
     from sphinx.application import Sphinx
+    from sphinx.errors import SphinxError
     from sphinx.util.docutils import docutils_namespace, patch_docutils
 
     final_out = settings.build_dir / builder
@@ -83,17 +88,25 @@ def _build_site(settings: Settings, builder: str, echo: bool) -> BuildResult:
     # As sphinx-build does: docutils' global registries are restored afterwards, so several
     # builds can run in one process (the tests, a preview server).
     with patch_docutils(settings.conf_dir), docutils_namespace():
-        app = Sphinx(
-            srcdir=settings.source_dir,
-            confdir=settings.conf_dir,
-            outdir=out,
-            doctreedir=doctrees,
-            buildername=builder,
-            status=None,
-            warning=warnings,
-            freshenv=False,
-        )
-        app.build()
+        try:
+            app = Sphinx(
+                srcdir=settings.source_dir,
+                confdir=settings.conf_dir,
+                outdir=out,
+                doctreedir=doctrees,
+                buildername=builder,
+                status=None,
+                warning=warnings,
+                freshenv=False,
+            )
+            app.build()
+        except SphinxError as error:
+            # A broken template or configuration: reported like any other problem, in Polish,
+            # and the previous output stays.
+            warnings.write(f"(konfiguracja): Sphinx przerwał budowanie: {error}\n")
+            return BuildResult(False, (f"Sphinx przerwał budowanie: {error}",), final_out)
+    if builder == "html" and app.statuscode == 0 and not warnings.getvalue().strip():
+        _finish_site(settings, out, warnings)
     lines = tuple(line for line in warnings.getvalue().splitlines() if line.strip())
     ok = app.statuscode == 0 and not lines
     if ok:
@@ -102,6 +115,19 @@ def _build_site(settings: Settings, builder: str, echo: bool) -> BuildResult:
         shutil.rmtree(staging, ignore_errors=True)
     # On failure the staging copy stays for inspection; the next build starts by removing it.
     return BuildResult(ok, lines, final_out)
+
+
+def _finish_site(settings: Settings, out: Path, warnings: io.StringIO) -> None:
+    """What the site needs beyond Sphinx: the search index and the printed book to download."""
+    from handbook.search import index_site
+
+    if settings.pdf_file.exists():
+        target = out / PDF_FOLDER
+        target.mkdir(exist_ok=True)
+        shutil.copyfile(settings.pdf_file, target / settings.pdf_file.name)
+    problem = index_site(out)
+    if problem:
+        warnings.write(f"(wyszukiwarka): Pagefind nie zbudował indeksu: {problem}\n")
 
 
 def _swap(new: Path, final: Path) -> None:

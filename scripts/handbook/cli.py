@@ -62,13 +62,6 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
 
     both = not (args.html or args.pdf)
     cmd_charts(settings, args)
-    if args.html or both:
-        with stage("strona HTML (Sphinx)", args.quiet):
-            result = build_site(settings, "html", echo=True)
-        if not result.ok:
-            return _failed("strony", result.warnings, result.outdir)
-        if not args.quiet:
-            print(f"Strona gotowa: {result.outdir / 'index.html'}")
     if args.pdf or both:
         with stage("PDF razem (Sphinx + Typst)", args.quiet):
             result = build_pdf(settings, echo=True)
@@ -80,6 +73,14 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
                 f"kompilacja Typst {result.timings.get('typst_compile', 0):.2f} s"
             )
             print(f"PDF gotowy: {result.outdir}")
+    # The site after the PDF: it offers the freshly built book for download.
+    if args.html or both:
+        with stage("strona HTML (Sphinx)", args.quiet):
+            result = build_site(settings, "html", echo=True)
+        if not result.ok:
+            return _failed("strony", result.warnings, result.outdir)
+        if not args.quiet:
+            print(f"Strona gotowa: {result.outdir / 'index.html'}")
     return EXIT_OK
 
 

@@ -79,6 +79,23 @@ class Colours(_Section):
     charts: tuple[HexColour, ...] = Field(alias="wykresy", min_length=3)
 
 
+class Site(_Section):
+    base_url: str = Field(alias="adres", pattern=r"^https?://[^\s]+/$")
+
+
+class Accessibility(_Section):
+    """Fields of the accessibility statement required by the Polish law of 4 April 2019."""
+
+    entity: str = Field(alias="podmiot", min_length=1)
+    published: dt.date = Field(alias="data_publikacji")
+    updated: dt.date = Field(alias="data_aktualizacji")
+    status: Literal["zgodna", "częściowo zgodna", "niezgodna"]
+    prepared: dt.date = Field(alias="data_sporzadzenia")
+    contact_person: str = Field(alias="osoba_kontaktowa", default="")
+    email: str = Field(default="")
+    phone: str = Field(alias="telefon", default="")
+
+
 class Print(_Section):
     paper: Literal["B5", "A4"] = Field(alias="format", default="B5")
 
@@ -99,6 +116,8 @@ class Settings(_Section):
     data: DataSettings = Field(alias="dane")
     colours: Colours = Field(alias="kolory")
     print: Print = Field(alias="pdf", default_factory=Print)
+    site: Site = Field(alias="strona")
+    accessibility: Accessibility = Field(alias="dostepnosc")
     paths: Paths = Field(alias="sciezki", default_factory=Paths)
     root: Path = Field(default=Path("."), exclude=True)
 

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 from html import escape
+from urllib.parse import urlparse
 from pathlib import Path
 from typing import Any
 
+from handbook import fmt
 from handbook.settings import Settings
+from handbook.sphinxext.typography import polish_spacing
 
 
 def sphinx_config(settings: Settings) -> dict[str, Any]:
@@ -28,7 +31,13 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "release": str(pub.year),
         "version": str(pub.year),
         "language": "pl",
-        "extensions": ["myst_parser", "handbook.sphinxext"],
+        "extensions": [
+            "myst_parser",
+            "notfound.extension",
+            "sphinxext.opengraph",
+            "sphinx_sitemap",
+            "handbook.sphinxext",
+        ],
         "source_suffix": {".md": "markdown"},
         "root_doc": "index",
         "exclude_patterns": ["_build", "**/.ipynb_checkpoints", "README.md"],
@@ -38,7 +47,11 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         # MyST: the chapter title comes from the front matter key `tytul`.
         "myst_title_to_header": True,
         "myst_heading_anchors": 3,
-        "myst_enable_extensions": ["colon_fence", "deflist", "fieldlist", "attrs_inline"],
+        "myst_enable_extensions": [
+            "colon_fence", "deflist", "fieldlist", "attrs_inline", "substitution",
+        ],
+        # {{ name }} in a page: values from the settings (the accessibility statement).
+        "myst_substitutions": substitutions(settings),
         "myst_footnote_transition": False,
         # Figure and table numbers per chapter, the Polish way: „Rys. 3.1”, „Tabela 3.1”.
         "numfig": True,
@@ -63,7 +76,33 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         },
         "html_copy_source": False,
         "html_show_sourcelink": False,
-        "html_last_updated_fmt": None,
+        # Build date, from SOURCE_DATE_EPOCH when set (reproducible builds).
+        "html_last_updated_fmt": "%d.%m.%Y",
+        "html_baseurl": settings.site.base_url,
+        "sitemap_url_scheme": "{link}",
+        "sitemap_locales": [None],
+        "ogp_site_url": settings.site.base_url,
+        "ogp_site_name": pub.title,
+        "ogp_type": "book",
+        "ogp_enable_meta_description": True,
+        # Social cards would be drawn with fonts from the internet; the site makes no such request.
+        "ogp_social_cards": {"enable": False},
+        "ogp_custom_meta_tags": [f'<meta property="og:locale" content="pl_PL">'],
+        "notfound_urls_prefix": urlparse(settings.site.base_url).path,
+        "notfound_context": {
+            "title": "Nie znaleziono strony",
+            "body": (
+                "<h1>Nie znaleziono strony</h1><p>"
+                + polish_spacing(
+                    "Pod tym adresem nie ma strony podręcznika. Mogła zostać przeniesiona "
+                    "albo adres zawiera literówkę."
+                )
+                + '</p><p>Przejdź do <a href="' + settings.site.base_url + '">strony głównej '
+                + polish_spacing("podręcznika</a> albo skorzystaj z wyszukiwarki.")
+                + "</p>"
+            ),
+        },
+        "handbook_pdf_file": str(settings.pdf_file),
         "html_theme_options": {
             "home_page_in_toc": True,
             "show_navbar_depth": 1,
@@ -77,11 +116,16 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
             "footer_content_items": [
                 "author.html",
                 "copyright.html",
+                "last-updated.html",
                 "extra-footer.html",
-                "handbook-dane.html",
+                "handbook-links.html",
             ],
             "announcement": (escape(settings.data.notice) if settings.data.illustrative else ""),
-            "logo": {"alt_text": f"{pub.title} — strona główna"},
+            "logo": {
+                "alt_text": f"{pub.title} — strona główna",
+                "image_light": "_static/logo.svg",
+                "image_dark": "_static/logo-ciemne.svg",
+            },
         },
         "handbook_charts_dir": str(settings.charts_dir),
         "handbook_data_dir": str(settings.data_dir),
@@ -114,6 +158,28 @@ def pdf_config(settings: Settings) -> dict[str, Any]:
         "data_wydania": pub.release_date or project.end,
         "logo": str(settings.conf_dir / "static" / "logo.svg"),
         "logo_alt": f"Logo projektu „{project.name}” — {settings.county.name}",
+    }
+
+
+def substitutions(settings: Settings) -> dict[str, str]:
+    a11y = settings.accessibility
+    missing = "[do uzupełnienia przez podmiot publiczny]"
+
+    def day(value: Any) -> str:
+        return fmt.date(value)
+
+    return {
+        "tytul": settings.publication.title,
+        "adres": settings.site.base_url,
+        "podmiot": a11y.entity,
+        "status": a11y.status,
+        "data_publikacji": day(a11y.published),
+        "data_aktualizacji": day(a11y.updated),
+        "data_sporzadzenia": day(a11y.prepared),
+        "osoba_kontaktowa": a11y.contact_person or missing,
+        "email": a11y.email or missing,
+        "telefon": a11y.phone or missing,
+        "dostepnosc_architektoniczna": missing,
     }
 
 

@@ -12,6 +12,7 @@ from handbook.sphinxext.charts import setup_charts
 from handbook.sphinxext.figures import setup_figures
 from handbook.sphinxext.frontmatter import setup_frontmatter
 from handbook.sphinxext.opendata import setup_opendata
+from handbook.sphinxext.site import setup_site
 from handbook.sphinxext.typography import setup_typography
 
 
@@ -29,4 +30,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_typography(app)  # no-break space after one-letter words
     # Events
     setup_frontmatter(app)  # chapter metadata → heading and byline
+    setup_site(app)  # HTML: PDF download link, Pagefind search page
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -192,7 +192,10 @@ def on_merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: Buil
 
 
 def setup_frontmatter(app: Sphinx) -> None:
-    app.add_config_value("handbook_frontmatter_exempt", ["index"], "env", types=[list])
+    # Pages that are not chapters: the home page and the accessibility statement.
+    app.add_config_value(
+        "handbook_frontmatter_exempt", ["index", "deklaracja-dostepnosci"], "env", types=[list]
+    )
     app.connect("source-read", on_source_read)
     app.add_transform(InsertByline)
     app.connect("env-purge-doc", on_purge)

@@ -1,4 +1,16 @@
-"""Polish typesetting rules applied to the text of every document, for HTML and PDF alike."""
+"""Polish typesetting rules applied to the text of every document, for HTML and PDF alike.
+
+Docutils' smart quotes (with the Polish pairs „…” and »…« from conf/docutils.conf) run first;
+this transform then ties what must not be split at a line end and fixes dashes:
+
+- one-letter words (a, i, o, u, w, z, any case) keep the next word on their line;
+- a number stays with its unit or abbreviation (2017 r., 10 zł, 5 %, 3 godz.) and an
+  abbreviation with its number (art. 19a, nr 96, s. 5);
+- large numbers are grouped in thousands with no-break spaces (26 000, 1 234 567);
+- a spaced hyphen is a spaced en dash, and a hyphen between two numbers an en dash (6–8).
+
+Code, literals, formulas and anything that looks like an address (URL, e-mail) are untouched.
+"""
 
 from __future__ import annotations
 
@@ -9,29 +21,52 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
 NBSP = "\u00a0"
-# A one-letter word (a, i, o, u, w, z — any case) must not end a line: the space after it
-# becomes a no-break space. "Word" means: not preceded by a letter, digit or hyphen.
+EN_DASH = "\u2013"
+
 SINGLE_LETTER = re.compile(r"(?<![\w\-])([aiouwzAIOUWZ]) +")
+UNITS = r"r\.|zł|%|km|m|godz\.|min|tys\.|mln|mld|os\.|pkt|proc\.|dni|lat"
+NUMBER_UNIT = re.compile(rf"(?<=\d) +(?=(?:{UNITS})(?!\w))")
+ABBREVIATION_NUMBER = re.compile(r"(?<!\w)(nr|art\.|ust\.|poz\.|pkt|s\.|str\.|rozdz\.|§) +(?=\d)")
+GROUPED = re.compile(r"(?<![\d.,/\-])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d\-/])")
+UNGROUPED = re.compile(r"(?<![\d.,/\-:])\d{5,}(?![\d.,/\-])")
+SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
+NUMBER_RANGE = re.compile(r"(?<![\d\-])(\d{1,4})-(\d{1,4})(?![\d\-])")
+ADDRESS = re.compile(r"(\S*(?:://|www\.|@)\S*)")
 
 # Text inside these is code, a formula or a URL: it is never touched.
 _VERBATIM = (
-    nodes.literal,
-    nodes.literal_block,
-    nodes.raw,
-    nodes.math,
-    nodes.math_block,
-    nodes.comment,
-    nodes.doctest_block,
-    nodes.target,
+    nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.math_block,
+    nodes.comment, nodes.doctest_block, nodes.target,
 )
 
 
-def polish_spacing(text: str) -> str:
+def _group(match: re.Match[str]) -> str:
+    digits = re.sub(r"[ \u00a0]", "", match.group())
+    groups = []
+    while digits:
+        groups.insert(0, digits[-3:])
+        digits = digits[:-3]
+    return NBSP.join(groups)
+
+
+def _fix(text: str) -> str:
+    text = SPACED_HYPHEN.sub(f" {EN_DASH} ", text)
+    text = NUMBER_RANGE.sub(rf"\1{EN_DASH}\2", text)
+    text = GROUPED.sub(_group, text)
+    text = UNGROUPED.sub(_group, text)
+    text = NUMBER_UNIT.sub(NBSP, text)
+    text = ABBREVIATION_NUMBER.sub(rf"\1{NBSP}", text)
     return SINGLE_LETTER.sub(rf"\1{NBSP}", text)
 
 
+def polish_spacing(text: str) -> str:
+    """Apply the rules to plain text, leaving addresses (URLs, e-mails) as they are."""
+    parts = ADDRESS.split(text)
+    return "".join(part if index % 2 else _fix(part) for index, part in enumerate(parts))
+
+
 class PolishTypography(SphinxTransform):
-    """No-break space after one-letter words, in every text node outside verbatim elements."""
+    """Runs the rules over every text node outside verbatim elements."""
 
     # After docutils' smart quotes (750), so the quotes are already typographic.
     default_priority = 760
@@ -51,6 +86,8 @@ def _verbatim(node: nodes.Node) -> bool:
     while parent is not None:
         if isinstance(parent, _VERBATIM):
             return True
+        if isinstance(parent, nodes.reference) and parent.astext() == parent.get("refuri"):
+            return True  # an address shown as itself
         parent = parent.parent
     return False
 
