@@ -151,9 +151,68 @@ def test_chapters_take_their_numbers_from_the_data(site, tables):
 def test_every_page_links_to_the_open_data(site):
     settings, _ = site
     for name, page in pages(settings).items():
-        if name in ("genindex.html", "search.html", "aneks-c-dane.html"):  # itself: "#"
+        # itself ("#"); the 404 page links with absolute paths by design (any URL shows it)
+        if name in ("genindex.html", "search.html", "aneks-c-dane.html", "404.html"):
             continue
         assert page.select_one('footer a[href="aneks-c-dane.html"]'), name
     appendix = pages(settings)["aneks-c-dane.html"]
     downloads = {a.get_text(strip=True) for a in appendix.select("a.download")}
     assert {"datapackage.json", "uczestnicy.csv", "wydarzenia.csv", "konferencja.csv"} <= downloads
+
+
+def test_no_single_letter_word_before_an_ordinary_space(site):
+    settings, _ = site
+    pattern = re.compile(r"(?<![\w\-])[aiouwzAIOUWZ] (?=\S)")
+    bad = []
+    for name, page in pages(settings).items():
+        article = page.select_one("article")
+        if article is None:
+            continue
+        for code in article.select("code, pre, script, style"):
+            code.decompose()
+        for text in article.find_all(string=True):
+            bad += [
+                f"{name}: …{text[max(0, m.start() - 15) : m.end() + 15]}…" for m in pattern.finditer(text)
+            ]
+    assert bad == []
+
+
+def test_only_the_sites_own_files_are_loaded(site):
+    settings, _ = site
+    for name, page in pages(settings).items():
+        for tag, attribute in (("script", "src"), ("img", "src"), ("iframe", "src"), ("link", "href")):
+            for element in page.find_all(tag):
+                value = element.get(attribute, "")
+                if tag == "link" and element.get("rel") == ["canonical"]:
+                    continue  # names the published address; browsers do not fetch it
+                assert not re.match(r"^(https?:)?//", value), f"{name}: <{tag} {attribute}={value}>"
+
+
+def test_reader_metadata_sitemap_and_pages(site):
+    settings, _ = site
+    base = settings.site.base_url
+    chapter = pages(settings)["03-informacja-i-rekrutacja.html"]
+    assert chapter.select_one('meta[property="og:title"]')["content"].startswith("3. Standard 1")
+    assert (
+        chapter.select_one('meta[property="og:url"]')["content"] == base + "03-informacja-i-rekrutacja.html"
+    )
+    assert chapter.select_one('meta[property="og:locale"]')["content"] == "pl_PL"
+    assert "Ostatnia aktualizacja" in chapter.select_one("footer.bd-footer-content").get_text()
+    sitemap = (settings.html_dir / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>{base}08-wyniki-projektu.html</loc>" in sitemap
+    statement = pages(settings)["deklaracja-dostepnosci.html"].select_one("article").get_text(" ")
+    statement = statement.replace("\u00a0", " ")
+    for required in (
+        "Stan dostępności cyfrowej",
+        "Przygotowanie deklaracji dostępności",
+        "Informacje zwrotne i dane kontaktowe",
+        "Procedura wnioskowo-skargowa",
+        "Dostępność architektoniczna",
+        settings.accessibility.entity,
+        "częściowo zgodna",
+    ):
+        assert required in statement, required
+    assert "@media print" in (settings.html_dir / "_static" / "tozsamosc.css").read_text()
+    not_found = pages(settings)["404.html"]
+    assert not_found.select_one("article h1").get_text(strip=True) == "Nie znaleziono strony"
+    assert (settings.html_dir / "_pagefind" / "pagefind.js").exists()

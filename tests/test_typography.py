@@ -23,7 +23,10 @@ NB, ND = "\u00a0", "\u2013"
         ("data 2017-09-10 bez zmian", "data 2017-09-10 bez zmian"),
         ("Dz.U. 2003 nr 96 poz. 873", f"Dz.U. 2003 nr{NB}96 poz.{NB}873"),
         ("wzrost o 5 % i 12 godz.", f"wzrost o{NB}5{NB}% i{NB}12{NB}godz."),
-        ("strona https://example.org/a-1-2 i mail a@b.pl", f"strona https://example.org/a-1-2 i{NB}mail a@b.pl"),
+        (
+            "strona https://example.org/a-1-2 i mail a@b.pl",
+            f"strona https://example.org/a-1-2 i{NB}mail a@b.pl",
+        ),
         ("identyfikator U01 i W12", f"identyfikator U01 i{NB}W12"),
         ("koło-w zespole", "koło-w zespole"),
     ],

@@ -17,7 +17,6 @@ from typing import TextIO
 from handbook.settings import Settings
 from handbook.sphinx_messages import translate
 
-
 # Where the site offers the PDF: <site>/pdf/<nazwa_pliku>.pdf
 PDF_FOLDER = "pdf"
 

@@ -18,9 +18,21 @@ def index_site(outdir: Path) -> str | None:
     """
     shutil.rmtree(outdir / BUNDLE, ignore_errors=True)  # no fragments of an older index
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(outdir), "--output-subdir", BUNDLE,
-         "--force-language", "pl", "--silent"],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(outdir),
+            "--output-subdir",
+            BUNDLE,
+            "--force-language",
+            "pl",
+            "--silent",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0 or not (outdir / BUNDLE / "pagefind.js").exists():
         return (result.stderr or result.stdout).strip() or "brak indeksu"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from html import escape
-from urllib.parse import urlparse
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from handbook import fmt
 from handbook.settings import Settings
@@ -48,7 +48,11 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "myst_title_to_header": True,
         "myst_heading_anchors": 3,
         "myst_enable_extensions": [
-            "colon_fence", "deflist", "fieldlist", "attrs_inline", "substitution",
+            "colon_fence",
+            "deflist",
+            "fieldlist",
+            "attrs_inline",
+            "substitution",
         ],
         # {{ name }} in a page: values from the settings (the accessibility statement).
         "myst_substitutions": substitutions(settings),
@@ -87,7 +91,7 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "ogp_enable_meta_description": True,
         # Social cards would be drawn with fonts from the internet; the site makes no such request.
         "ogp_social_cards": {"enable": False},
-        "ogp_custom_meta_tags": [f'<meta property="og:locale" content="pl_PL">'],
+        "ogp_custom_meta_tags": ['<meta property="og:locale" content="pl_PL">'],
         "notfound_urls_prefix": urlparse(settings.site.base_url).path,
         "notfound_context": {
             "title": "Nie znaleziono strony",
@@ -97,7 +101,9 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
                     "Pod tym adresem nie ma strony podręcznika. Mogła zostać przeniesiona "
                     "albo adres zawiera literówkę."
                 )
-                + '</p><p>Przejdź do <a href="' + settings.site.base_url + '">strony głównej '
+                + '</p><p>Przejdź do <a href="'
+                + settings.site.base_url
+                + '">strony głównej '
                 + polish_spacing("podręcznika</a> albo skorzystaj z wyszukiwarki.")
                 + "</p>"
             ),

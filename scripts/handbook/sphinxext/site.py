@@ -21,7 +21,8 @@ def on_page_context(
     if pagename == "search":
         # Pagefind replaces Sphinx's own search, which treats Polish as English.
         context["script_files"] = [
-            s for s in context.get("script_files", [])
+            s
+            for s in context.get("script_files", [])
             if "searchtools" not in str(s) and "language_data" not in str(s)
         ]
 

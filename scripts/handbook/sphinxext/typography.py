@@ -35,8 +35,14 @@ ADDRESS = re.compile(r"(\S*(?:://|www\.|@)\S*)")
 
 # Text inside these is code, a formula or a URL: it is never touched.
 _VERBATIM = (
-    nodes.literal, nodes.literal_block, nodes.raw, nodes.math, nodes.math_block,
-    nodes.comment, nodes.doctest_block, nodes.target,
+    nodes.literal,
+    nodes.literal_block,
+    nodes.raw,
+    nodes.math,
+    nodes.math_block,
+    nodes.comment,
+    nodes.doctest_block,
+    nodes.target,
 )
 
 
