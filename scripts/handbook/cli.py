@@ -18,12 +18,15 @@ EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 class _PolishFormatter(argparse.HelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[no-untyped-def]
-        super().add_usage(usage, actions, groups, prefix="Użycie: ")
+        # argparse passes prefix="" when it builds a subcommand's name: keep that.
+        super().add_usage(usage, actions, groups, prefix="Użycie: " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(formatter_class=_PolishFormatter, add_help=False, **kwargs)  # type: ignore[arg-type]
+        self._optionals.title = "opcje"
+        self._positionals.title = "argumenty"
         self.add_argument("-h", "--help", action="help", help="pokaż tę pomoc i zakończ")
 
     def error(self, message: str) -> None:  # type: ignore[override]
@@ -61,6 +64,13 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
     from handbook.build import build_pdf, build_site
 
     both = not (args.html or args.pdf)
+    if args.final:
+        unfinished = _unfinished_chapters(settings)
+        if unfinished:
+            print("Wydanie ostateczne wstrzymane: te rozdziały nie mają statusu „gotowy”:", file=sys.stderr)
+            for name, status in unfinished:
+                print(f"  handbook/{name}.md: status „{status}”", file=sys.stderr)
+            return EXIT_PROBLEMS
     cmd_charts(settings, args)
     if args.pdf or both:
         with stage("PDF razem (Sphinx + Typst)", args.quiet):
@@ -84,6 +94,22 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _unfinished_chapters(settings: Settings) -> list[tuple[str, str]]:
+    import yaml
+
+    from handbook.sphinxext.frontmatter import find_block
+
+    result = []
+    for path in sorted(settings.source_dir.glob("*.md")):
+        block = find_block(path.read_text(encoding="utf-8"))
+        if block is None:
+            continue
+        status = (yaml.safe_load(block.text) or {}).get("status")
+        if status is not None and status != "gotowy":
+            result.append((path.stem, str(status)))
+    return result
+
+
 def _failed(what: str, warnings: tuple[str, ...], output: Path) -> int:
     print(
         f"\nBudowanie {what} przerwane: {len(warnings)} problem(y/ów) powyżej. "
@@ -91,6 +117,29 @@ def _failed(what: str, warnings: tuple[str, ...], output: Path) -> int:
         file=sys.stderr,
     )
     return EXIT_PROBLEMS
+
+
+def cmd_new_chapter(settings: Settings, args: argparse.Namespace) -> int:
+    from handbook.authoring.scaffold import new_chapter
+
+    path = new_chapter(settings, args.tytul)
+    print(path.relative_to(settings.root))
+    if not args.quiet:
+        print("Rozdział dodano do spisu treści (handbook/index.md). Podgląd: handbook podglad")
+    return EXIT_OK
+
+
+def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
+    from handbook.authoring.checks import check_book
+
+    findings = check_book(settings)
+    for finding in findings:
+        print(finding.format(settings.root))
+    errors = sum(f.level == "BŁĄD" for f in findings)
+    warnings = len(findings) - errors
+    if not args.quiet or findings:
+        print(f"Sprawdzono rozdziały i dane: {errors} błędów, {warnings} uwag.", file=sys.stderr)
+    return EXIT_PROBLEMS if errors or (args.strict and warnings) else EXIT_OK
 
 
 def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
@@ -148,6 +197,8 @@ def parser() -> argparse.ArgumentParser:
         ("buduj", ["build"], "zbuduj podręcznik: wykresy, stronę HTML i PDF", cmd_build),
         ("podglad", ["preview"], "podgląd na żywo pod adresem 127.0.0.1", cmd_preview),
         ("liczby", ["figures"], "pokaż liczby z danych dostępne w tekście", cmd_figures),
+        ("nowy-rozdzial", ["new-chapter"], "utwórz kolejny rozdział z szablonu", cmd_new_chapter),
+        ("sprawdz", ["check"], "sprawdź rozdziały i dane bez budowania", cmd_check),
     ]
     for name, aliases, help_text, func in entries:
         sub = commands.add_parser(name, aliases=aliases, help=help_text, description=help_text)
@@ -155,6 +206,16 @@ def parser() -> argparse.ArgumentParser:
         if name == "buduj":
             sub.add_argument("--html", action="store_true", help="tylko strona HTML")
             sub.add_argument("--pdf", action="store_true", help="tylko PDF do druku")
+        if name == "nowy-rozdzial":
+            sub.add_argument("tytul", metavar="TYTUŁ", help="tytuł rozdziału w cudzysłowie")
+        if name == "sprawdz":
+            sub.add_argument("--strict", action="store_true", help="uwagi też kończą się błędem")
+        if name == "buduj":
+            sub.add_argument(
+                "--final",
+                action="store_true",
+                help="wydanie do druku: odmów, jeśli któryś rozdział nie jest „gotowy”",
+            )
         if name == "podglad":
             sub.add_argument("--port", type=int, default=8000, help="port (domyślnie 8000)")
     return main

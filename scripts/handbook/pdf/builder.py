@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.errors import NoUri
@@ -194,7 +195,8 @@ def _drop_root_lead(tree: nodes.document) -> None:
     for child in list(top.children):
         if isinstance(child, nodes.section):
             break
-        if not isinstance(child, (nodes.title, nodes.target)):
+        holds_chapters = any(True for _ in child.findall(addnodes.start_of_file))
+        if not isinstance(child, (nodes.title, nodes.target)) and not holds_chapters:
             top.remove(child)
 
 

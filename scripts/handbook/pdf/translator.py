@@ -162,7 +162,13 @@ class TypstTranslator(SphinxTranslator):
         primary = self.pending_doc_label or (self.label(labels.pop(0)) if labels else "")
         self.pending_doc_label = None
         extra = "".join(f"#metadata(none){self.label(i)}" for i in labels)
-        self.block(f"#heading(level: {level}, numbering: {numbering})[{body}] {primary}{extra}")
+        # A chapter that is not final is marked so the template watermarks its pages.
+        draft = ", supplement: [robocza]" if level == 1 and self._is_draft() else ""
+        self.block(f"#heading(level: {level}, numbering: {numbering}{draft})[{body}] {primary}{extra}")
+
+    def _is_draft(self) -> bool:
+        front = getattr(self.builder.env, "handbook_front_matter", {}).get(self.docname)
+        return front is not None and front.status != "gotowy"
 
     @staticmethod
     def _holds_chapters(section: nodes.section) -> bool:

@@ -12,6 +12,7 @@ from handbook.sphinxext.charts import setup_charts
 from handbook.sphinxext.figures import setup_figures
 from handbook.sphinxext.frontmatter import setup_frontmatter
 from handbook.sphinxext.opendata import setup_opendata
+from handbook.sphinxext.safety import setup_safety
 from handbook.sphinxext.site import setup_site
 from handbook.sphinxext.typography import setup_typography
 
@@ -27,6 +28,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Roles
     setup_figures(app)  # {dane}`name`: a number from the data
     # Transforms
+    setup_safety(app)  # no <script>, event handlers or javascript: links from chapters
     setup_typography(app)  # no-break space after one-letter words
     # Events
     setup_frontmatter(app)  # chapter metadata → heading and byline

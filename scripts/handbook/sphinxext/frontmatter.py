@@ -147,6 +147,13 @@ def byline(front: FrontMatter) -> nodes.container:
         people.append(f"{who}{author.rola}, {author.organizacja}")
     label = "Autor" if len(people) == 1 else "Autorzy"
     box = nodes.container(classes=["handbook-byline"])
+    if front.status != "gotowy":
+        # Builder-neutral: the site shows it as a banner, the PDF adds a watermark as well.
+        box += nodes.paragraph(
+            "",
+            f"WERSJA ROBOCZA – rozdział ma status „{STATUS_LABELS[front.status]}”",
+            classes=["handbook-draft"],
+        )
     box += nodes.paragraph("", "", nodes.strong(text=f"{label}: "), nodes.Text("; ".join(people)))
     box += nodes.paragraph(
         "", "", nodes.strong(text="Status rozdziału: "), nodes.Text(STATUS_LABELS[front.status])
@@ -192,9 +199,12 @@ def on_merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: Buil
 
 
 def setup_frontmatter(app: Sphinx) -> None:
-    # Pages that are not chapters: the home page and the accessibility statement.
+    # Pages that are not chapters: the home page, the accessibility statement, the guide.
     app.add_config_value(
-        "handbook_frontmatter_exempt", ["index", "deklaracja-dostepnosci"], "env", types=[list]
+        "handbook_frontmatter_exempt",
+        ["index", "deklaracja-dostepnosci", "poradnik-autora"],
+        "env",
+        types=[list],
     )
     app.connect("source-read", on_source_read)
     app.add_transform(InsertByline)

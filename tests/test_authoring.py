@@ -1,0 +1,296 @@
+"""The authors' workflow: new chapter, checks with file and line, safety, drafts, preview."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import REPO, copy_project
+from handbook.authoring.checks import check_book
+from handbook.authoring.scaffold import slug
+from handbook.build import build_pdf, build_site
+from handbook.pipeline import prepare_data
+from handbook.settings import load_settings
+
+GOOD = """---
+tytul: Rozdział testowy
+autorzy:
+  - rola: ekspertka
+    organizacja: Stowarzyszenie Projekt Raszyn
+status: szkic
+streszczenie: Test.
+slowa_kluczowe: [test]
+---
+
+## Sekcja
+
+Akapit.
+"""
+
+
+def run(*args: str, cwd: Path | None = None, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "handbook.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "p", "mini")
+
+
+def _findings(project: Path, text: str) -> list[str]:
+    (project / "handbook" / "test.md").write_text(text, encoding="utf-8")
+    settings = load_settings(project)
+    return [f.format(settings.root) for f in check_book(settings)]
+
+
+# One faulty chapter per check: (what to change in GOOD, expected "plik:wiersz: POZIOM: …").
+FAULTS = [
+    (
+        "status: szkic",
+        "status: prawie",
+        "handbook/test.md:6: BŁĄD: pole „status” w metryczce: niedozwolona wartość",
+    ),
+    (
+        "streszczenie: Test.\n",
+        "",
+        "handbook/test.md:1: BŁĄD: pole „streszczenie” w metryczce: brak wymaganego pola",
+    ),
+    ("## Sekcja", "# Sekcja", "handbook/test.md:11: BŁĄD: nagłówek „# ” w treści"),
+    ("## Sekcja", "#### Sekcja", "handbook/test.md:11: BŁĄD: pominięty poziom nagłówka: po H1 jest H4"),
+    ("Akapit.", "![](mapa.png)", "handbook/test.md:13: BŁĄD: obraz nie ma tekstu alternatywnego"),
+    (
+        "Akapit.",
+        "```{figure} mapa.png\n```",
+        "handbook/test.md:13: BŁĄD: rysunek nie ma tekstu alternatywnego",
+    ),
+    ("Akapit.", "```{wykres} nie_ma\n```", "handbook/test.md:13: BŁĄD: nieznany wykres „nie_ma”"),
+    (
+        "Akapit.",
+        "Liczba {dane}`liczba_absolwentuw`.",
+        "handbook/test.md:13: BŁĄD: nieznana liczba z danych „liczba_absolwentuw”",
+    ),
+    (
+        "Akapit.",
+        "Zob. {numref}`tabela-brak`.",
+        "handbook/test.md:13: BŁĄD: odsyłacz do nieistniejącej etykiety „tabela-brak”",
+    ),
+    (
+        "Akapit.",
+        "Zob. {doc}`99-nie-ma`.",
+        "handbook/test.md:13: BŁĄD: odsyłacz do nieistniejącego rozdziału „99-nie-ma”",
+    ),
+    (
+        "Akapit.",
+        "Zob. {term}`grupa formalna`.",
+        "handbook/test.md:13: BŁĄD: termin „grupa formalna” nie występuje w słowniczku",
+    ),
+    ("Akapit.", "<script>alert(1)</script>", "handbook/test.md:13: BŁĄD: znacznik <script> jest zabroniony"),
+    (
+        "Akapit.",
+        'Tekst <b onclick="x()">b</b>.',
+        "handbook/test.md:13: BŁĄD: atrybuty zdarzeń (np. onclick=) są zabronione",
+    ),
+    (
+        "Akapit.",
+        "[kliknij](javascript:alert(1))",
+        "handbook/test.md:13: BŁĄD: odnośniki „javascript:” są zabronione",
+    ),
+    ("Akapit.", "<div>blok</div>", "handbook/test.md:13: BŁĄD: znacznik HTML <div> jest niedozwolony"),
+    ("Akapit.", 'Mówią "tak".', "handbook/test.md:13: UWAGA: proste cudzysłowy"),
+    ("Akapit.", "Sieć - stała.", "handbook/test.md:13: UWAGA: dywiz „ - ” jako myślnik"),
+    ("Akapit.", "Dwie  spacje.", "handbook/test.md:13: UWAGA: podwójna spacja"),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"), FAULTS, ids=[f[2].split(": ", 2)[2][:30] for f in FAULTS]
+)
+def test_every_check_names_file_and_line(project, old, new, expected):
+    assert old in GOOD
+    findings = _findings(project, GOOD.replace(old, new, 1))
+    assert any(f.startswith(expected) for f in findings), findings
+
+
+def test_a_good_chapter_has_no_findings(project):
+    assert _findings(project, GOOD) == []
+
+
+def test_cli_exit_codes_and_strict(project):
+    (project / "handbook" / "test.md").write_text(GOOD.replace("Akapit.", "Sieć - stała."), encoding="utf-8")
+    relaxed = run("--katalog", str(project), "sprawdz")
+    assert relaxed.returncode == 0 and "UWAGA" in relaxed.stdout
+    strict = run("--katalog", str(project), "sprawdz", "--strict")
+    assert strict.returncode == 1
+    assert run("--katalog", str(project), "sprawdz", "--nieznana").returncode == 2
+    (project / "handbook" / "test.md").write_text(
+        GOOD.replace("status: szkic", "status: x"), encoding="utf-8"
+    )
+    assert run("--katalog", str(project), "sprawdz").returncode == 1
+
+
+def test_new_chapter_is_numbered_listed_and_valid(tmp_path):
+    project = copy_project(tmp_path / "p")
+    result = run("--katalog", str(project), "nowy-rozdzial", "Wolontariat w małych grupach")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == "handbook/10-wolontariat-w-malych-grupach.md"
+    index = (project / "handbook" / "index.md").read_text(encoding="utf-8")
+    assert "09-rekomendacje\n10-wolontariat-w-malych-grupach\n" in index
+    settings = load_settings(project)
+    assert [f for f in check_book(settings) if "10-wolontariat" in str(f.path)] == []
+    assert run("--katalog", str(project), "nowy-rozdzial", "  ").returncode == 1
+
+
+def test_slug_folds_polish_letters():
+    assert slug("Współpraca z samorządem: ŁÓDŹ?") == "wspolpraca-z-samorzadem-lodz"
+
+
+def test_script_never_reaches_the_site(project):
+    settings = load_settings(project)
+    prepare_data(settings)
+    assert build_site(settings, "html", echo=False).ok
+    chapter = project / "handbook" / "rozdzial.md"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8")
+        + '\n<script>alert("x")</script>\n\nTekst <span onclick="steal()">x</span>.\n',
+        encoding="utf-8",
+    )
+    result = build_site(settings, "html", echo=False)
+    assert not result.ok
+    assert any("znacznik <script> jest zabroniony" in w and "rozdzial.md:" in w for w in result.warnings)
+    assert any("atrybuty zdarzeń" in w for w in result.warnings)
+    for page in settings.html_dir.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        assert 'alert("x")' not in html and "steal()" not in html
+
+
+def test_final_refuses_drafts_and_lists_them(project):
+    result = run("--katalog", str(project), "buduj", "--final")
+    assert result.returncode == 1
+    assert "handbook/rozdzial.md: status „szkic”" in result.stderr
+    assert "slowniczek.md" not in result.stderr  # that one is „gotowy”
+    assert not (project / "_build" / "html").exists()
+    for page in (project / "handbook").glob("*.md"):
+        page.write_text(
+            re.sub(r"^status: \w+$", "status: gotowy", page.read_text(encoding="utf-8"), flags=re.MULTILINE),
+            encoding="utf-8",
+        )
+    assert run("--katalog", str(project), "buduj", "--final", "--html").returncode == 0
+
+
+def test_drafts_are_marked_on_the_site_and_in_the_pdf(project):
+    settings = load_settings(project)
+    prepare_data(settings)
+    assert build_site(settings, "html", echo=False).ok
+    draft = (settings.html_dir / "rozdzial.html").read_text(encoding="utf-8")
+    ready = (settings.html_dir / "slowniczek.html").read_text(encoding="utf-8")
+    assert "WERSJA ROBOCZA" in draft and "WERSJA ROBOCZA" not in ready
+    assert build_pdf(settings, echo=False).ok
+    source = (settings.build_dir / "typst" / "podrecznik.typ").read_text(encoding="utf-8")
+    assert '#heading(level: 1, numbering: (..) => "1.", supplement: [robocza])[Rozdział próbny]' in source
+    assert "supplement: [robocza])[Słowniczek]" not in source
+    # pypdf, not pdftotext: poppler leaves out diagonal text such as the watermark.
+    pages = [page.extract_text() for page in PdfReader(settings.pdf_file).pages]
+    draft_page = next(t for t in pages if "Status rozdziału: szkic" in t)
+    ready_page = next(t for t in pages if "Status rozdziału: gotowy" in t)
+    assert draft_page.count("WERSJA ROBOCZA") == 2  # the byline and the watermark
+    assert "WERSJA ROBOCZA" not in ready_page
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local preview
+        return response.read().decode("utf-8")
+
+
+def test_preview_shows_an_edited_chapter(project):
+    port = _free_port()
+    preview = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "handbook.cli",
+            "-q",
+            "--katalog",
+            str(project),
+            "podglad",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/rozdzial.html"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                assert "Rekrutacja" in _get(url)
+                break
+            except (OSError, AssertionError):
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        chapter = project / "handbook" / "rozdzial.md"
+        chapter.write_text(
+            chapter.read_text(encoding="utf-8") + "\nZdanie dopisane podczas podglądu.\n", encoding="utf-8"
+        )
+        edited = time.monotonic()
+        while "Zdanie dopisane podczas podglądu." not in _get(url):
+            assert time.monotonic() - edited < 60, "the preview did not show the edit"
+            time.sleep(0.3)
+    finally:
+        preview.terminate()
+        preview.wait(timeout=20)
+
+
+def test_every_example_in_the_authors_guide_builds(tmp_path):
+    """The guide's ```markdown examples, put together into a chapter of the real handbook."""
+    guide = (REPO / "handbook" / "poradnik-autora.md").read_text(encoding="utf-8")
+    examples = re.findall(r"^(`{3,4})markdown\n(.*?)^\1$", guide, flags=re.MULTILINE | re.DOTALL)
+    assert len(examples) >= 6
+    front, *bodies = [body for _, body in examples]
+    assert front.startswith("---\ntytul:")
+    project = copy_project(tmp_path / "p")
+    chapter = front + "\n## Przykłady\n\n" + "\n".join(bodies)
+    (project / "handbook" / "10-przyklady.md").write_text(chapter, encoding="utf-8")
+    index = project / "handbook" / "index.md"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("09-rekomendacje\n", "09-rekomendacje\n10-przyklady\n"),
+        encoding="utf-8",
+    )
+    settings = load_settings(project)
+    # The chart example repeats a chart already in chapter 3: drop that one there.
+    chapter3 = project / "handbook" / "03-informacja-i-rekrutacja.md"
+    chapter3.write_text(
+        re.sub(r"```\{wykres\} rekrutacja_gminy\n```\n", "", chapter3.read_text(encoding="utf-8")),
+        encoding="utf-8",
+    )
+    (settings.source_dir / "03-informacja-i-rekrutacja.md").write_text(
+        chapter3.read_text(encoding="utf-8").replace("{numref}`wykres-rekrutacja_gminy`", "wykres"),
+        encoding="utf-8",
+    )
+    assert [f.format(settings.root) for f in check_book(settings) if f.level == "BŁĄD"] == []
+    prepare_data(settings)
+    result = build_site(settings, "html", echo=False)
+    assert result.ok, result.warnings
+    page = (settings.html_dir / "10-przyklady.html").read_text(encoding="utf-8")
+    assert "handbook-chart-figure" in page and "Tabela 10.1" in page and "footnote" in page
