@@ -46,6 +46,7 @@ QUERIES = {
     "coaching": "05-coaching-i-mentoring.html",
     "sieci wsparcia": "06-siec-wsparcia.html",
     "samorzadem": "07-wspolpraca-z-samorzadem.html",
+    "wspolpraca z samorzadem": "07-wspolpraca-z-samorzadem.html",  # ł typed as l
     "budzet obywatelski": "07-wspolpraca-z-samorzadem.html",
     "konferencji": "08-wyniki-projektu.html",
     "samoocena kompetencji": "08-wyniki-projektu.html",

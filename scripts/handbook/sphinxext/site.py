@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
 from sphinx.application import Sphinx
 
 from handbook.build import PDF_FOLDER
@@ -18,6 +20,7 @@ def on_page_context(
     # The link appears only when a PDF exists to copy into the site (make builds it first).
     context["handbook_pdf"] = f"{PDF_FOLDER}/{pdf.name}" if pdf and pdf.exists() else ""
     context["handbook_pagefind"] = BUNDLE
+    context["handbook_search_variants"] = _l_variants(doctree)
     if pagename == "search":
         # Pagefind replaces Sphinx's own search, which treats Polish as English.
         context["script_files"] = [
@@ -25,6 +28,23 @@ def on_page_context(
             for s in context.get("script_files", [])
             if "searchtools" not in str(s) and "language_data" not in str(s)
         ]
+
+
+def _l_variants(doctree: object) -> str:
+    """Words with „ł” spelled with „l”, for the search index only.
+
+    Pagefind folds diacritics by Unicode decomposition, which turns „ą” into „a” but leaves
+    „ł” alone (it has no decomposition), so „slowniczek” would not find „słowniczek”. The
+    page carries these spellings in a hidden element that only the index reads.
+    """
+    if not isinstance(doctree, nodes.document):
+        return ""
+    words = {
+        word.lower().replace("ł", "l")
+        for text in doctree.findall(nodes.Text)
+        for word in re.findall(r"\w*[łŁ]\w*", str(text))
+    }
+    return " ".join(sorted(words))
 
 
 def setup_site(app: Sphinx) -> None:
