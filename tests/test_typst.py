@@ -55,7 +55,7 @@ def test_generated_typst_matches_snapshot(every_node):
 @pytest.mark.parametrize(
     "expected",
     [
-        '#heading(level: 1, numbering: (..) => "1.")[Wszystkie elementy] <rozdzial-->',
+        '#heading(level: 1, numbering: (..) => "1.", supplement: [robocza])[Wszystkie elementy] <rozdzial-->',
         "#link(<rozdzial--wykres-siec-wzrost>)[Rys. 1\\.1];",
         "#link(<rozdzial--tabela-proba>)[Tabela 1\\.1];",
         "#link(<aneks--term-mentoring>)[mentoring];",
@@ -136,7 +136,7 @@ def test_math_subset_and_refusal():
         ),
         (
             "Akapit po linii poziomej.",
-            "Akapit.\n\n```{raw} html\n<b>x</b>\n```",
+            "Akapit.\n\n```{raw} html\n<sub>x</sub>\n```",
             "wstawka w formacie „html” nie trafi do PDF",
         ),
         (
