@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from handbook.charts.runner import MANIFEST, render_charts
+from handbook.charts.runner import render_charts
 from handbook.data import load_tables
+from handbook.products import MANIFEST
 
 
 def _bytes(settings) -> dict[str, bytes]:

@@ -10,8 +10,8 @@ from bs4 import BeautifulSoup
 
 from conftest import ROOTS
 from handbook.build import build_site
-from handbook.charts.runner import read_manifest
 from handbook.pipeline import prepare_data
+from handbook.products import read_manifest
 
 
 def _build(settings):

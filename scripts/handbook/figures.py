@@ -19,6 +19,7 @@ import pandas as pd
 
 from handbook import fmt
 from handbook.data import Tables
+from handbook.products import FIGURES_FILE
 
 Kind = Literal["liczba", "odsetek", "srednia", "data", "okres"]
 Value = float | int | dt.date | tuple[dt.date, dt.date]
@@ -66,9 +67,6 @@ def format_value(value: Value, kind: Kind, decimals: int = 0) -> str:
     return fmt.number(float(value), decimals)  # type: ignore[arg-type]
 
 
-FIGURES_FILE = "liczby.json"
-
-
 def write_figures(tables: Tables, folder: Path) -> Path:
     """Write every figure's text for the Sphinx role; rewritten only when it changed."""
     path = folder / FIGURES_FILE
@@ -79,13 +77,6 @@ def write_figures(tables: Tables, folder: Path) -> Path:
         tmp.write_text(text, encoding="utf-8")
         os.replace(tmp, path)
     return path
-
-
-def read_figures(folder: Path) -> dict[str, dict[str, str]]:
-    path = folder / FIGURES_FILE
-    if not path.exists():
-        return {}
-    return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
 
 
 def compute_all(tables: Tables) -> dict[str, dict[str, str]]:

@@ -19,22 +19,8 @@ from handbook.charts import style as style_module
 from handbook.charts.registry import Chart, all_charts
 from handbook.charts.style import Style, house_style
 from handbook.data import Tables
+from handbook.products import MANIFEST, ChartEntry, read_manifest
 from handbook.settings import Settings
-
-MANIFEST = "manifest.json"
-
-
-@dataclass(frozen=True)
-class ChartEntry:
-    """What the Sphinx side needs to place a chart: file, caption, alt text."""
-
-    name: str
-    file: str
-    caption: str
-    alt: str
-    key: str
-    columns: tuple[str, ...] = ()
-    rows: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -102,23 +88,6 @@ def svg_bytes(chart: Chart, tables: Tables, style: Style) -> bytes:
         # No date, fixed creator: the same inputs give the same bytes on every machine.
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "handbook"})
     return buffer.getvalue()
-
-
-def read_manifest(charts_dir: Path) -> dict[str, ChartEntry]:
-    path = charts_dir / MANIFEST
-    if not path.exists():
-        return {}
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    return {
-        name: ChartEntry(
-            **{
-                **entry,
-                "columns": tuple(entry.get("columns", ())),
-                "rows": tuple(tuple(r) for r in entry.get("rows", ())),
-            }
-        )
-        for name, entry in raw.items()
-    }
 
 
 def render_charts(settings: Settings, tables: Tables, only: set[str] | None = None) -> RunReport:

@@ -12,7 +12,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from handbook.charts.runner import MANIFEST, ChartEntry, read_manifest
+from handbook.products import MANIFEST, ChartEntry, read_manifest
 
 logger = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
-from handbook.figures import FIGURES_FILE, read_figures
+from handbook.products import FIGURES_FILE, read_figures
 
 logger = logging.getLogger(__name__)
 
