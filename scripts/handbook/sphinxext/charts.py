@@ -13,6 +13,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from handbook.products import MANIFEST, ChartEntry, read_manifest
+from handbook.sphinxext.tables import text_table
 
 logger = logging.getLogger(__name__)
 
@@ -70,26 +71,8 @@ class ChartDirective(SphinxDirective):
 
     def _data(self, entry: ChartEntry) -> chart_data:
         box = chart_data(classes=["handbook-chart-data"])
-        table = nodes.table(classes=["handbook-chart-table"])
-        group = nodes.tgroup(cols=len(entry.columns))
-        table += group
-        group.extend(nodes.colspec(colwidth=1) for _ in entry.columns)
-        head, body = nodes.thead(), nodes.tbody()
-        head += self._row(entry.columns)
-        body.extend(self._row(row) for row in entry.rows)
-        group += head
-        group += body
-        box += table
+        box += text_table(entry.columns, entry.rows, classes=["handbook-chart-table"])
         return box
-
-    @staticmethod
-    def _row(cells: tuple[str, ...]) -> nodes.row:
-        row = nodes.row()
-        for text in cells:
-            entry = nodes.entry()
-            entry += nodes.paragraph(text, text)
-            row += entry
-        return row
 
     def _figure(self, entry: ChartEntry, charts_dir: Path) -> nodes.figure:
         # A leading "/" makes Sphinx resolve the path from the source folder, whichever

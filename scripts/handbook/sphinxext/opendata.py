@@ -17,6 +17,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from handbook.sphinxext.tables import text_table
+
 TYPE_NAMES = {
     "string": "tekst",
     "integer": "liczba całkowita",
@@ -91,16 +93,9 @@ class OpenDataDirective(SphinxDirective):
         heading = nodes.rubric(text=f"{resource['title']} ({resource['path']})")
         about = nodes.paragraph(text=resource.get("description", "") + " Pobierz: ")
         about += self._download(data_dir / resource["path"])
-        table = nodes.table(classes=["handbook-data-schema"])
-        title_text = f"Kolumny pliku {resource['path']}"
-        table += nodes.title(title_text, title_text)
-        group = nodes.tgroup(cols=5)
-        table += group
-        group.extend(nodes.colspec(colwidth=w) for w in (18, 14, 10, 34, 24))
-        head, body = nodes.thead(), nodes.tbody()
-        head += _row(("Kolumna", "Typ", "Jednostka", "Opis", "Reguły"))
-        for field in schema["fields"]:
-            body += _row(
+        table = text_table(
+            ("Kolumna", "Typ", "Jednostka", "Opis", "Reguły"),
+            (
                 (
                     field["name"],
                     TYPE_NAMES.get(field["type"], field["type"]),
@@ -108,19 +103,13 @@ class OpenDataDirective(SphinxDirective):
                     field.get("description", ""),
                     describe_rules(field, foreign),
                 )
-            )
-        group += head
-        group += body
+                for field in schema["fields"]
+            ),
+            widths=(18, 14, 10, 34, 24),
+            title=f"Kolumny pliku {resource['path']}",
+            classes=["handbook-data-schema"],
+        )
         return [heading, about, table]
-
-
-def _row(cells: tuple[str, ...]) -> nodes.row:
-    row = nodes.row()
-    for text in cells:
-        entry = nodes.entry()
-        entry += nodes.paragraph(text, text)
-        row += entry
-    return row
 
 
 def _data_pages(env: BuildEnvironment) -> set[str]:

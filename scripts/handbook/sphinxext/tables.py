@@ -1,0 +1,38 @@
+"""Plain docutils tables built from text cells, for directives that generate tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from docutils import nodes
+
+
+def text_table(
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    widths: Sequence[int] | None = None,
+    title: str = "",
+    classes: Sequence[str] = (),
+) -> nodes.table:
+    """A table with one header row; a *title* makes it a captioned (numbered) table."""
+    table = nodes.table(classes=list(classes))
+    if title:
+        table += nodes.title(title, title)
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    group.extend(nodes.colspec(colwidth=w) for w in (widths or [1] * len(header)))
+    head, body = nodes.thead(), nodes.tbody()
+    head += _row(header)
+    body.extend(_row(row) for row in rows)
+    group += head
+    group += body
+    return table
+
+
+def _row(cells: Sequence[str]) -> nodes.row:
+    row = nodes.row()
+    for text in cells:
+        entry = nodes.entry()
+        entry += nodes.paragraph(text, text)
+        row += entry
+    return row
