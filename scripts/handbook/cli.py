@@ -155,25 +155,11 @@ def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
-    from sphinx_autobuild.__main__ import main as autobuild
+    from handbook.preview import serve
 
     cmd_charts(settings, args)
-    print(f"Podgląd: http://127.0.0.1:{args.port}/ (zatrzymaj: Ctrl+C)")
-    autobuild(
-        [
-            str(settings.source_dir),
-            str(settings.build_dir / "preview"),
-            "-c",
-            str(settings.conf_dir),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(args.port),
-            "--watch",
-            str(settings.charts_dir),
-            "-q",
-        ]
-    )
+    print("PDF odświeżysz w drugim oknie: handbook buduj --pdf", flush=True)
+    serve(settings, args.port)
     return EXIT_OK
 
 

@@ -1,0 +1,83 @@
+"""``handbook podglad``: sphinx-autobuild's server and live reload, with an in-process rebuild.
+
+sphinx-autobuild starts a new ``python -m sphinx`` for every change, which spends most of its
+time importing Sphinx, MyST, the theme and our extensions again. Here the modules are imported
+once; each rebuild runs in a process forked from this one (sphinx-autobuild's own process pool),
+so an edited chapter appears in the browser about a second after it is saved.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from handbook.settings import Settings
+
+
+class InProcessBuilder:
+    """The change callback sphinx-autobuild calls: an incremental Sphinx build, in Polish."""
+
+    def __init__(self, settings: Settings, outdir: Path) -> None:
+        self.settings = settings
+        self.outdir = outdir
+
+    def __call__(self, *, changed_paths: Sequence[Path]) -> None:
+        from sphinx.application import Sphinx
+        from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+        start = time.perf_counter()
+        names = ", ".join(p.name for p in changed_paths[:5])
+        if names:
+            print(f"Zmiana: {names} – odświeżam podgląd…", flush=True)
+        settings = self.settings
+        with patch_docutils(settings.conf_dir), docutils_namespace():
+            app = Sphinx(
+                srcdir=settings.source_dir,
+                confdir=settings.conf_dir,
+                outdir=self.outdir,
+                doctreedir=settings.build_dir / ".preview-doctrees",
+                buildername="html",
+                status=None,
+                warning=sys.stderr,
+                freshenv=False,
+            )
+            app.build()
+        print(f"Podgląd gotowy ({time.perf_counter() - start:.1f} s).", flush=True)
+
+
+def serve(settings: Settings, port: int) -> None:
+    import myst_parser.sphinx_  # noqa: F401
+    import sphinx_book_theme  # noqa: F401
+    import uvicorn
+    from sphinx_autobuild.filter import IgnoreFilter
+    from sphinx_autobuild.middleware import JavascriptInjectorMiddleware
+    from sphinx_autobuild.server import RebuildServer
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.routing import Mount, WebSocketRoute
+    from starlette.staticfiles import StaticFiles
+
+    import handbook.sphinxext  # noqa: F401 - loaded once, inherited by every rebuild
+
+    outdir = settings.build_dir / "preview"
+    outdir.mkdir(parents=True, exist_ok=True)
+    builder = InProcessBuilder(settings, outdir)
+    builder(changed_paths=())
+    url_host = f"127.0.0.1:{port}"
+    watcher = RebuildServer(
+        [settings.source_dir, settings.charts_dir],
+        IgnoreFilter([outdir, settings.build_dir / ".preview-doctrees"], []),
+        change_callback=builder,
+    )
+    app = Starlette(
+        routes=[
+            WebSocketRoute("/websocket-reload", watcher, name="reload"),
+            Mount("/", app=StaticFiles(directory=outdir, html=True), name="static"),
+        ],
+        middleware=[Middleware(JavascriptInjectorMiddleware, ws_url=url_host)],
+        lifespan=watcher.lifespan,
+    )
+    print(f"Podgląd: http://{url_host}/ (zatrzymaj: Ctrl+C)", flush=True)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
