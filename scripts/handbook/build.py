@@ -70,10 +70,7 @@ def _build_site(settings: Settings, builder: str, echo: bool) -> BuildResult:
     environment must never be reused: both the output and the doctrees are built in staging
     copies and swapped in together only after a clean build.
     """
-    # Heavy imports, only when building.
-    from sphinx.application import Sphinx
-    from sphinx.errors import SphinxError
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
+    from sphinx.errors import SphinxError  # heavy import, only when building
 
     final_out = settings.build_dir / builder
     final_doctrees = settings.doctrees_dir
@@ -84,36 +81,45 @@ def _build_site(settings: Settings, builder: str, echo: bool) -> BuildResult:
         if source.exists():
             shutil.copytree(source, target, copy_function=shutil.copy2)
     warnings = _Warnings(sys.stderr if echo else None, settings.root)
-    # As sphinx-build does: docutils' global registries are restored afterwards, so several
-    # builds can run in one process (the tests, a preview server).
-    with patch_docutils(settings.conf_dir), docutils_namespace():
-        try:
-            app = Sphinx(
-                srcdir=settings.source_dir,
-                confdir=settings.conf_dir,
-                outdir=out,
-                doctreedir=doctrees,
-                buildername=builder,
-                status=None,
-                warning=warnings,
-                freshenv=False,
-            )
-            app.build()
-        except SphinxError as error:
-            # A broken template or configuration: reported like any other problem, in Polish,
-            # and the previous output stays.
-            warnings.write(f"(konfiguracja): Sphinx przerwał budowanie: {error}\n")
-            return BuildResult(False, (f"Sphinx przerwał budowanie: {error}",), final_out)
-    if builder == "html" and app.statuscode == 0 and not warnings.getvalue().strip():
+    try:
+        statuscode = run_sphinx(settings, builder, out, doctrees, warnings)
+    except SphinxError as error:
+        # A broken template or configuration: reported like any other problem, in Polish,
+        # and the previous output stays.
+        warnings.write(f"(konfiguracja): Sphinx przerwał budowanie: {error}\n")
+        return BuildResult(False, (f"Sphinx przerwał budowanie: {error}",), final_out)
+    if builder == "html" and statuscode == 0 and not warnings.getvalue().strip():
         _finish_site(settings, out, warnings)
     lines = tuple(line for line in warnings.getvalue().splitlines() if line.strip())
-    ok = app.statuscode == 0 and not lines
+    ok = statuscode == 0 and not lines
     if ok:
         _swap(out, final_out)
         _swap(doctrees, final_doctrees)
         shutil.rmtree(staging, ignore_errors=True)
     # On failure the staging copy stays for inspection; the next build starts by removing it.
     return BuildResult(ok, lines, final_out)
+
+
+def run_sphinx(settings: Settings, builder: str, outdir: Path, doctrees: Path, warning: TextIO) -> int:
+    """One incremental Sphinx build of the project; returns Sphinx's status code."""
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    # As sphinx-build does: docutils' global registries are restored afterwards, so several
+    # builds can run in one process (the tests, a preview server).
+    with patch_docutils(settings.conf_dir), docutils_namespace():
+        app = Sphinx(
+            srcdir=settings.source_dir,
+            confdir=settings.conf_dir,
+            outdir=outdir,
+            doctreedir=doctrees,
+            buildername=builder,
+            status=None,
+            warning=warning,
+            freshenv=False,
+        )
+        app.build()
+        return int(app.statuscode)
 
 
 def _finish_site(settings: Settings, out: Path, warnings: io.StringIO) -> None:

@@ -24,26 +24,14 @@ class InProcessBuilder:
         self.outdir = outdir
 
     def __call__(self, *, changed_paths: Sequence[Path]) -> None:
-        from sphinx.application import Sphinx
-        from sphinx.util.docutils import docutils_namespace, patch_docutils
+        from handbook.build import run_sphinx
 
         start = time.perf_counter()
         names = ", ".join(p.name for p in changed_paths[:5])
         if names:
             print(f"Zmiana: {names} – odświeżam podgląd…", flush=True)
-        settings = self.settings
-        with patch_docutils(settings.conf_dir), docutils_namespace():
-            app = Sphinx(
-                srcdir=settings.source_dir,
-                confdir=settings.conf_dir,
-                outdir=self.outdir,
-                doctreedir=settings.build_dir / ".preview-doctrees",
-                buildername="html",
-                status=None,
-                warning=sys.stderr,
-                freshenv=False,
-            )
-            app.build()
+        doctrees = self.settings.build_dir / ".preview-doctrees"
+        run_sphinx(self.settings, "html", self.outdir, doctrees, sys.stderr)
         print(f"Podgląd gotowy ({time.perf_counter() - start:.1f} s).", flush=True)
 
 
