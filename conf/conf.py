@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
+from handbook.build.config import sphinx_config
 from handbook.settings import load_settings
-from handbook.sphinx_conf import sphinx_config
 
 globals().update(sphinx_config(load_settings(Path(__file__).resolve().parent.parent)))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from handbook.data import Tables, load_tables
+from handbook.data.load import Tables, load_tables
 from handbook.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent

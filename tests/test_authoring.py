@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from conftest import REPO, copy_project
 from handbook.authoring.checks import check_book
 from handbook.authoring.scaffold import slug
-from handbook.build import build_pdf, build_site
+from handbook.build.staging import build_pdf, build_site
 from handbook.pipeline import prepare_data
 from handbook.settings import load_settings
 

@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from handbook.build import build_pdf, build_site
+from handbook.build.staging import build_pdf, build_site
 from handbook.pipeline import prepare_data
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from handbook.charts.runner import render_charts
-from handbook.data import load_tables
+from handbook.data.load import load_tables
 from handbook.products import MANIFEST
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from handbook.data import load_tables
+from handbook.data.load import load_tables
 from handbook.errors import HandbookError
 from handbook.settings import load_settings
 

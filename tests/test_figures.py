@@ -8,9 +8,9 @@ import pytest
 from bs4 import BeautifulSoup
 
 from handbook import fmt
-from handbook.build import build_site
-from handbook.data import load_tables
-from handbook.figures import FIGURES, compute_all, format_value, write_figures
+from handbook.build.staging import build_site
+from handbook.data.load import load_tables
+from handbook.numbers.compute import FIGURES, compute_all, format_value, write_figures
 from handbook.pipeline import prepare_data
 
 NB = "\u00a0"

@@ -7,7 +7,7 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from handbook.build import build_site
+from handbook.build.staging import build_site
 from handbook.charts.registry import all_charts
 from handbook.pipeline import prepare_data
 
@@ -121,7 +121,7 @@ def test_identity_and_glossary(site):
 
 
 def test_chapters_take_their_numbers_from_the_data(site, tables):
-    from handbook.figures import compute_all
+    from handbook.numbers.compute import compute_all
 
     settings, _ = site
     sources = {p.name: p.read_text(encoding="utf-8") for p in settings.source_dir.glob("*.md")}

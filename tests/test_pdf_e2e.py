@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from handbook.build import build_pdf
+from handbook.build.staging import build_pdf
 from handbook.pipeline import prepare_data
 from handbook.sphinxext.frontmatter import parse
 

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOTS
-from handbook.build import build_site
+from handbook.build.staging import build_site
 from handbook.pipeline import prepare_data
 from handbook.products import read_manifest
 

@@ -14,7 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from handbook.build import build_pdf, build_site
+from handbook.build.staging import build_pdf, build_site
 from handbook.pdf import markup
 from handbook.pdf.builder import MAIN
 from handbook.pdf.mathconv import UnsupportedMath, latex_to_typst

@@ -61,7 +61,7 @@ def cmd_charts(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
-    from handbook.build import build_pdf, build_site
+    from handbook.build.staging import build_pdf, build_site
 
     both = not (args.html or args.pdf)
     if args.final:
@@ -143,8 +143,8 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
-    from handbook.data import load_tables
-    from handbook.figures import compute_all
+    from handbook.data.load import load_tables
+    from handbook.numbers.compute import compute_all
 
     figures = compute_all(load_tables(settings))
     width = max(len(name) for name in figures)
@@ -155,7 +155,7 @@ def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
-    from handbook.preview import serve
+    from handbook.build.preview import serve
 
     cmd_charts(settings, args)
     print("PDF odświeżysz w drugim oknie: handbook buduj --pdf", flush=True)

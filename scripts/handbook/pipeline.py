@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from handbook.charts.runner import RunReport, render_charts
-from handbook.data import Tables, load_tables
-from handbook.figures import write_figures
+from handbook.data.load import Tables, load_tables
+from handbook.numbers.compute import write_figures
 from handbook.settings import Settings
 
 

@@ -17,11 +17,11 @@ from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from handbook.authoring.html_policy import html_problems, unsafe_url
 from handbook.errors import HandbookError
 from handbook.settings import Settings
 from handbook.sphinxext.charts import chart_label
 from handbook.sphinxext.frontmatter import parse as parse_front_matter
+from handbook.sphinxext.html_policy import html_problems, unsafe_url
 
 Level = Literal["BŁĄD", "UWAGA"]
 EXEMPT = ("index", "deklaracja-dostepnosci", "poradnik-autora")
@@ -70,8 +70,8 @@ def check_book(settings: Settings) -> list[Finding]:
     findings: list[Finding] = []
     figures: set[str] = set()
     try:
-        from handbook.data import load_tables
-        from handbook.figures import compute_all
+        from handbook.data.load import load_tables
+        from handbook.numbers.compute import compute_all
 
         figures = set(compute_all(load_tables(settings)))
     except HandbookError as error:

@@ -10,7 +10,7 @@ from matplotlib.ticker import MaxNLocator
 from handbook import fmt
 from handbook.charts.registry import chart
 from handbook.charts.style import Style, label_bars, new_figure, polish_ticks, text_colour
-from handbook.data import Tables
+from handbook.data.load import Tables
 
 TRAINING_TYPES = ("szkolenie", "warsztat", "wyjazd studyjny", "praktyka")
 TYPE_LABELS = {

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from handbook.charts.style import Style, house_style, mark_illustrative
-from handbook.data import Tables
+from handbook.data.load import Tables
 
 PlotFn = Callable[[Tables, Style], Figure]
 AltFn = Callable[[Tables], str]

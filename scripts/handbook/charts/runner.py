@@ -18,7 +18,7 @@ from handbook import fmt
 from handbook.charts import style as style_module
 from handbook.charts.registry import Chart, all_charts
 from handbook.charts.style import Style, house_style
-from handbook.data import Tables
+from handbook.data.load import Tables
 from handbook.products import MANIFEST, ChartEntry, read_manifest
 from handbook.settings import Settings
 

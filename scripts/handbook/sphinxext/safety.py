@@ -8,7 +8,7 @@ from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from handbook.authoring.html_policy import html_problems, unsafe_url
+from handbook.sphinxext.html_policy import html_problems, unsafe_url
 
 logger = logging.getLogger(__name__)
 

@@ -9,8 +9,12 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-from handbook.build import PDF_FOLDER
-from handbook.search import BUNDLE
+from handbook.site.search import BUNDLE
+
+# Where the site offers the PDF: <site>/pdf/<nazwa_pliku>.pdf
+PDF_FOLDER = "pdf"
+# Templates, translations and the identity stylesheet that every book's site uses.
+THEME = Path(__file__).resolve().parent / "theme"
 
 
 def on_page_context(

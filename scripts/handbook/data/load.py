@@ -14,10 +14,10 @@ from typing import Any
 
 import pandas as pd
 
+from handbook.data.privacy import SAFE_TEXT, personal_data, undeclared_free_text
+from handbook.data.spreadsheet import SpreadsheetError, normalise
 from handbook.errors import HandbookError, Problem
-from handbook.privacy import SAFE_TEXT, personal_data, undeclared_free_text
 from handbook.settings import Settings
-from handbook.spreadsheet import SpreadsheetError, normalise
 
 PACKAGE_FILE = "datapackage.json"
 # Schema property of a date column: it must lie within the project period of the settings.

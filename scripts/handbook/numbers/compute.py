@@ -18,7 +18,7 @@ from typing import Literal
 import pandas as pd
 
 from handbook import fmt
-from handbook.data import Tables
+from handbook.data.load import Tables
 from handbook.products import FIGURES_FILE
 
 Kind = Literal["liczba", "odsetek", "srednia", "data", "okres"]

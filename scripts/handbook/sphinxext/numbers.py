@@ -43,5 +43,5 @@ class FigureRole(SphinxRole):
         return [node], []
 
 
-def setup_figures(app: Sphinx) -> None:
+def setup_numbers(app: Sphinx) -> None:
     app.add_role("dane", FigureRole())

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
+from handbook.build.messages import translate
 from handbook.settings import Settings
-from handbook.sphinx_messages import translate
+from handbook.site.html import PDF_FOLDER
 
-# Where the site offers the PDF: <site>/pdf/<nazwa_pliku>.pdf
-PDF_FOLDER = "pdf"
+# docutils.conf (Polish quotation marks) is the engine's, the same for every book.
+DOCUTILS_DIR = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def run_sphinx(settings: Settings, builder: str, outdir: Path, doctrees: Path, w
 
     # As sphinx-build does: docutils' global registries are restored afterwards, so several
     # builds can run in one process (the tests, a preview server).
-    with patch_docutils(settings.conf_dir), docutils_namespace():
+    with patch_docutils(str(DOCUTILS_DIR)), docutils_namespace():
         app = Sphinx(
             srcdir=settings.source_dir,
             confdir=settings.conf_dir,
@@ -124,7 +125,7 @@ def run_sphinx(settings: Settings, builder: str, outdir: Path, doctrees: Path, w
 
 def _finish_site(settings: Settings, out: Path, warnings: io.StringIO) -> None:
     """What the site needs beyond Sphinx: the search index and the printed book to download."""
-    from handbook.search import index_site
+    from handbook.site.search import index_site
 
     if settings.pdf_file.exists():
         target = out / PDF_FOLDER

@@ -24,7 +24,7 @@ class InProcessBuilder:
         self.outdir = outdir
 
     def __call__(self, *, changed_paths: Sequence[Path]) -> None:
-        from handbook.build import run_sphinx
+        from handbook.build.staging import run_sphinx
 
         start = time.perf_counter()
         names = ", ".join(p.name for p in changed_paths[:5])
@@ -47,7 +47,7 @@ def serve(settings: Settings, port: int) -> None:
     from starlette.routing import Mount, WebSocketRoute
     from starlette.staticfiles import StaticFiles
 
-    import handbook.sphinxext  # noqa: F401 - loaded once, inherited by every rebuild
+    import handbook.extension  # noqa: F401 - loaded once, inherited by every rebuild
 
     outdir = settings.build_dir / "preview"
     outdir.mkdir(parents=True, exist_ok=True)

@@ -10,6 +10,7 @@ from urllib.parse import urlparse
 
 from handbook import fmt
 from handbook.settings import Settings
+from handbook.site.html import THEME
 from handbook.sphinxext.typography import polish_spacing
 
 
@@ -36,13 +37,13 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
             "notfound.extension",
             "sphinxext.opengraph",
             "sphinx_sitemap",
-            "handbook.sphinxext",
+            "handbook.extension",
         ],
         "source_suffix": {".md": "markdown"},
         "root_doc": "index",
         "exclude_patterns": ["_build", "**/.ipynb_checkpoints", "README.md"],
-        "templates_path": [str(settings.conf_dir / "templates")],
-        "locale_dirs": [str(settings.conf_dir / "locale")],
+        "templates_path": [str(THEME / "templates")],
+        "locale_dirs": [str(THEME / "locale")],
         "nitpicky": True,
         # MyST: the chapter title comes from the front matter key `tytul`.
         "myst_title_to_header": True,
@@ -72,7 +73,7 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "html_short_title": project.name,
         "html_logo": str(settings.conf_dir / "static" / "logo.svg"),
         "html_favicon": str(settings.conf_dir / "static" / "favicon.svg"),
-        "html_static_path": [str(settings.conf_dir / "static")],
+        "html_static_path": [str(THEME / "static"), str(settings.conf_dir / "static")],
         "html_css_files": ["tozsamosc.css"],
         "html_context": {
             "kolor_podstawowy": settings.colours.primary,
@@ -196,8 +197,9 @@ def code_digest() -> str:
     extension would leave stale pages behind in an incremental build.
     """
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    package = Path(__file__).resolve().parent.parent
+    # Every file of the engine: code, templates, translations, the Typst design.
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -1,0 +1,1 @@
+"""Running Sphinx for a book: configuration from settings, staged builds, Polish messages, preview."""

@@ -1,0 +1,36 @@
+"""The Sphinx extension of the engine: ``setup`` reads like a table of contents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from handbook import __version__
+from handbook.pdf.builder import setup_pdf
+from handbook.site.html import setup_site
+from handbook.sphinxext.charts import setup_charts
+from handbook.sphinxext.frontmatter import setup_frontmatter
+from handbook.sphinxext.numbers import setup_numbers
+from handbook.sphinxext.opendata import setup_opendata
+from handbook.sphinxext.safety import setup_safety
+from handbook.sphinxext.typography import setup_typography
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    # Configuration
+    app.add_config_value("handbook_code_digest", "", "env", types=[str])
+    # Builders
+    setup_pdf(app)  # -b typst: the print PDF
+    # Directives
+    setup_charts(app)  # ```{wykres} name```
+    setup_opendata(app)  # ```{dane-projektu}```: the data appendix from the schema
+    # Roles
+    setup_numbers(app)  # {dane}`name`: a number from the data
+    # Transforms
+    setup_safety(app)  # no <script>, event handlers or javascript: links from chapters
+    setup_typography(app)  # no-break space after one-letter words
+    # Events
+    setup_frontmatter(app)  # chapter metadata → heading and byline
+    setup_site(app)  # HTML: PDF download link, Pagefind search page
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
