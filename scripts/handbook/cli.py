@@ -142,14 +142,19 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if errors or (args.strict and warnings) else EXIT_OK
 
 
-def cmd_figures(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_numbers(settings: Settings, args: argparse.Namespace) -> int:
     from handbook.data.load import load_tables
     from handbook.numbers.compute import compute_all
+    from handbook.pipeline import load_declarations
 
-    figures = compute_all(load_tables(settings))
-    width = max(len(name) for name in figures)
+    tables = load_tables(settings)
+    numbers = compute_all(load_declarations(settings, tables).numbers, tables)
+    if not numbers:
+        print(f"Podręcznik nie deklaruje jeszcze liczb z danych (plik {settings.numbers_file.name}).")
+        return EXIT_OK
+    width = max(len(name) for name in numbers)
     print("Liczby z danych do wstawiania w tekście jako {dane}`nazwa`:\n")
-    for name, entry in figures.items():
+    for name, entry in numbers.items():
         print(f"  {name:<{width}}  {entry['tekst']:<28}  {entry['opis']}")
     return EXIT_OK
 
@@ -182,7 +187,7 @@ def parser() -> argparse.ArgumentParser:
         ("wykresy", ["charts"], "sprawdź dane i wygeneruj wykresy (tylko zmienione)", cmd_charts),
         ("buduj", ["build"], "zbuduj podręcznik: wykresy, stronę HTML i PDF", cmd_build),
         ("podglad", ["preview"], "podgląd na żywo pod adresem 127.0.0.1", cmd_preview),
-        ("liczby", ["figures"], "pokaż liczby z danych dostępne w tekście", cmd_figures),
+        ("liczby", ["numbers"], "pokaż liczby z danych dostępne w tekście", cmd_numbers),
         ("nowy-rozdzial", ["new-chapter"], "utwórz kolejny rozdział z szablonu", cmd_new_chapter),
         ("sprawdz", ["check"], "sprawdź rozdziały i dane bez budowania", cmd_check),
     ]

@@ -1,16 +1,42 @@
-"""The data stage of the pipeline in one call: validated tables → charts and prose figures."""
+"""The data stage of the pipeline in one call: validated tables → charts and numbers for the prose."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from handbook.charts.runner import RunReport, render_charts
 from handbook.data.load import Tables, load_tables
-from handbook.numbers.compute import write_figures
+from handbook.errors import HandbookError
+from handbook.numbers.compute import compute_all, write_numbers
+from handbook.numbers.spec import NumberSpec, load_numbers
 from handbook.settings import Settings
+
+
+@dataclass(frozen=True)
+class Declarations:
+    """What the book declares on top of its data: numbers (and, in time, charts)."""
+
+    numbers: dict[str, NumberSpec]
+
+
+def load_declarations(settings: Settings, tables: Tables) -> Declarations:
+    """Every declaration file checked against the data's schema; all problems reported at once."""
+    problems, summaries = [], []
+    numbers: dict[str, NumberSpec] = {}
+    try:
+        numbers = load_numbers(settings, tables.schema)
+    except HandbookError as error:
+        problems += error.problems
+        summaries.append(error.summary)
+    if problems or summaries:
+        raise HandbookError(" ".join(summaries), problems)
+    return Declarations(numbers)
 
 
 def prepare_data(settings: Settings) -> tuple[Tables, RunReport]:
     """Everything Sphinx reads from the data: chart SVGs, their manifest and liczby.json."""
     tables = load_tables(settings)
+    declared = load_declarations(settings, tables)
     report = render_charts(settings, tables)
-    write_figures(tables, settings.charts_dir)
+    write_numbers(compute_all(declared.numbers, tables), settings.charts_dir)
     return tables, report

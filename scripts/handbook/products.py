@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MANIFEST = "manifest.json"
-FIGURES_FILE = "liczby.json"
+NUMBERS_JSON = "liczby.json"
 
 
 @dataclass(frozen=True)
@@ -44,8 +44,8 @@ def read_manifest(charts_dir: Path) -> dict[str, ChartEntry]:
     }
 
 
-def read_figures(folder: Path) -> dict[str, dict[str, str]]:
-    path = folder / FIGURES_FILE
+def read_numbers(folder: Path) -> dict[str, dict[str, str]]:
+    path = folder / NUMBERS_JSON
     if not path.exists():
         return {}
     return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]

@@ -1,30 +1,31 @@
-"""The handbook settings file (conf/handbook.toml) loaded into one typed, validated object."""
+"""The book's settings file (conf/handbook.toml) loaded into one typed, validated object."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
-import tomllib
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
-from handbook.errors import HandbookError, Problem
+from handbook.declared import Declared, Located, invalid, quoted, read_toml, validate
+from handbook.errors import HandbookError
 
 SETTINGS_FILE = Path("conf") / "handbook.toml"
+# The book's declarations, next to its settings.
+CHARTS_FILE = Path("conf") / "wykresy.toml"
+NUMBERS_FILE = Path("conf") / "liczby.toml"
 
 HexColour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
-Role = Literal["lider", "partner organizacyjny", "ambasador gminny"]
+Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+# A page of the book by its file name without ".md" (Sphinx's docname).
+PageName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+$")]
+# Links printed on every page: only web addresses and e-mail, never a script.
+Url = Annotated[str, Field(pattern=r"^(https://[^\s]+|mailto:[^\s]+)?$")]
 
 
-class _Section(BaseModel):
-    # Polish keys in the file, English attribute names in code.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Publication(_Section):
+class Publication(Declared):
     title: str = Field(alias="tytul", min_length=1)
     subtitle: str = Field(alias="podtytul", default="")
     basename: str = Field(alias="nazwa_pliku", pattern=r"^[a-z0-9][a-z0-9-]*$")
@@ -32,60 +33,87 @@ class Publication(_Section):
     place: str = Field(alias="miejsce_wydania")
     publisher: str = Field(alias="wydawca")
     licence: str = Field(alias="licencja")
-    licence_url: str = Field(alias="licencja_url", default="")
+    licence_url: Url = Field(alias="licencja_url", default="")
     isbn: str = Field(alias="isbn", default="")
     # Date printed into the PDF's metadata (SOURCE_DATE_EPOCH overrides it).
     release_date: dt.date | None = Field(alias="data_wydania", default=None)
 
 
-class Project(_Section):
-    name: str = Field(alias="nazwa")
-    programme: str = Field(alias="program")
-    funding_notice: str = Field(alias="informacja_o_finansowaniu")
+class Project(Declared):
+    name: str = Field(alias="nazwa", min_length=1)
+    funding_notice: str = Field(alias="informacja_o_finansowaniu", default="")
     start: dt.date = Field(alias="poczatek")
     end: dt.date = Field(alias="koniec")
-    centre: str = Field(alias="centrum")
-    office_email: str = Field(alias="biuro_email", default="")
 
     @model_validator(mode="after")
     def _period(self) -> Project:
         if self.end < self.start:
-            raise ValueError("koniec projektu jest wcześniej niż jego początek")
+            raise invalid("koniec projektu jest wcześniej niż jego początek")
         return self
 
 
-class County(_Section):
-    name: str = Field(alias="nazwa")
-    seat: str = Field(alias="siedziba")
-    government_partner: str = Field(alias="partner_samorzadowy")
+class County(Declared):
+    name: str = Field(alias="nazwa", min_length=1)
+    government_partner: str = Field(alias="partner_samorzadowy", default="")
     gminas: tuple[str, ...] = Field(alias="gminy", min_length=1)
 
 
-class Organisation(_Section):
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
-    name: str = Field(alias="nazwa")
+class Partnership(Declared):
+    # The roles are the book's own words; the colophon lists partners in this order.
+    roles: tuple[str, ...] = Field(alias="role", min_length=1)
+
+
+class Organisation(Declared):
+    id: Identifier
+    name: str = Field(alias="nazwa", min_length=1)
     gmina: str
-    role: Role = Field(alias="rola")
+    role: str = Field(alias="rola", min_length=1)
 
 
-class DataSettings(_Section):
+class DataSettings(Declared):
     illustrative: bool = Field(alias="ilustracyjne")
     notice: str = Field(alias="uwaga", default="")
 
 
-class Colours(_Section):
+class Colours(Declared):
     primary: HexColour = Field(alias="podstawowy")
     accent: HexColour = Field(alias="akcent")
     charts: tuple[HexColour, ...] = Field(alias="wykresy", min_length=3)
 
+    @field_validator("primary", "accent", mode="before")
+    @classmethod
+    def _hex(cls, value: object) -> object:
+        if isinstance(value, str) and not value.startswith("#"):
+            raise invalid(f"oczekiwano koloru w postaci #RRGGBB (jest: „{value}”)")
+        return value
 
-class Site(_Section):
-    base_url: str = Field(alias="adres", pattern=r"^https?://[^\s]+/$")
+
+class Logo(Declared):
+    """The book's logo files; without ``plik`` one is drawn from the names and colours."""
+
+    file: str = Field(alias="plik", default="")
+    dark_file: str = Field(alias="plik_ciemne_tlo", default="")
+    icon: str = Field(alias="ikona", default="")
+    description: str = Field(alias="opis", default="")
+
+    @field_validator("file", "dark_file", "icon")
+    @classmethod
+    def _image(cls, value: str) -> str:
+        if value and Path(value).suffix.lower() not in (".svg", ".png"):
+            raise invalid(f"logo musi być plikiem .svg albo .png (jest: „{value}”)")
+        if value and (Path(value).is_absolute() or ".." in Path(value).parts):
+            raise invalid(f"podaj ścieżkę względem katalogu podręcznika, np. conf/logo.svg (jest: „{value}”)")
+        return value
 
 
-class Accessibility(_Section):
+class Site(Declared):
+    base_url: str = Field(alias="adres", pattern=r"^https://[^\s]+/$")
+
+
+class Accessibility(Declared):
     """Fields of the accessibility statement required by the Polish law of 4 April 2019."""
 
+    page: PageName = Field(alias="strona", default="deklaracja-dostepnosci")
     entity: str = Field(alias="podmiot", min_length=1)
     published: dt.date = Field(alias="data_publikacji")
     updated: dt.date = Field(alias="data_aktualizacji")
@@ -96,11 +124,16 @@ class Accessibility(_Section):
     phone: str = Field(alias="telefon", default="")
 
 
-class Print(_Section):
+class Pages(Declared):
+    # Pages that are not chapters (no front matter, no byline); the home page never has one.
+    without_front_matter: tuple[PageName, ...] = Field(alias="bez_metryczki", default=())
+
+
+class Print(Declared):
     paper: Literal["B5", "A4"] = Field(alias="format", default="B5")
 
 
-class Paths(_Section):
+class Paths(Declared):
     """Folders relative to the project root; tests point them at small roots."""
 
     source: str = Field(alias="zrodla", default="handbook")
@@ -108,16 +141,19 @@ class Paths(_Section):
     build: str = Field(alias="wyniki", default="_build")
 
 
-class Settings(_Section):
+class Settings(Declared):
     publication: Publication = Field(alias="publikacja")
     project: Project = Field(alias="projekt")
     county: County = Field(alias="powiat")
+    partnership: Partnership = Field(alias="partnerstwo")
     organisations: tuple[Organisation, ...] = Field(alias="organizacje", min_length=1)
     data: DataSettings = Field(alias="dane")
     colours: Colours = Field(alias="kolory")
+    logo: Logo = Field(alias="logo", default_factory=Logo)
     print: Print = Field(alias="pdf", default_factory=Print)
     site: Site = Field(alias="strona")
     accessibility: Accessibility = Field(alias="dostepnosc")
+    pages: Pages = Field(alias="strony", default_factory=Pages)
     paths: Paths = Field(alias="sciezki", default_factory=Paths)
     root: Path = Field(default=Path("."), exclude=True)
 
@@ -127,18 +163,24 @@ class Settings(_Section):
         ids = [o.id for o in orgs]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
-            raise ValueError(f"powtórzony identyfikator organizacji: {', '.join(dupes)}")
+            raise invalid(f"powtórzony identyfikator organizacji: {', '.join(dupes)}")
         return orgs
 
     @model_validator(mode="after")
     def _organisations_in_gminas(self) -> Settings:
         for org in self.organisations:
             if org.gmina not in self.county.gminas:
-                raise ValueError(
-                    f"organizacja „{org.id}” ma gminę „{org.gmina}”, której nie ma w [powiat] gminy"
+                raise invalid(
+                    f"organizacja „{org.id}” ma gminę „{org.gmina}”, której nie ma w [powiat] gminy "
+                    f"({quoted(self.county.gminas)})"
+                )
+            if org.role not in self.partnership.roles:
+                raise invalid(
+                    f"organizacja „{org.id}” ma rolę „{org.role}”, której nie ma w [partnerstwo] role; "
+                    f"dozwolone: {quoted(self.partnership.roles)}"
                 )
         if self.data.illustrative and not self.data.notice:
-            raise ValueError("dane są ilustracyjne, więc [dane] uwaga nie może być pusta")
+            raise invalid("dane są ilustracyjne, więc [dane] uwaga nie może być pusta")
         return self
 
     # Derived paths: the only place where the layout of a project root is spelled.
@@ -153,6 +195,18 @@ class Settings(_Section):
     @cached_property
     def conf_dir(self) -> Path:
         return (self.root / SETTINGS_FILE.parent).resolve()
+
+    @cached_property
+    def settings_file(self) -> Path:
+        return self.root / SETTINGS_FILE
+
+    @cached_property
+    def charts_file(self) -> Path:
+        return self.root / CHARTS_FILE
+
+    @cached_property
+    def numbers_file(self) -> Path:
+        return self.root / NUMBERS_FILE
 
     @cached_property
     def build_dir(self) -> Path:
@@ -182,87 +236,38 @@ class Settings(_Section):
     def organisation_ids(self) -> tuple[str, ...]:
         return tuple(o.id for o in self.organisations)
 
+    @property
+    def pages_without_front_matter(self) -> tuple[str, ...]:
+        return ("index", self.accessibility.page, *self.pages.without_front_matter)
 
-_MESSAGES = {
-    "missing": "brak wymaganego pola",
-    "extra_forbidden": "nieznane pole (literówka?)",
-    "string_type": "oczekiwano tekstu w cudzysłowie",
-    "int_type": "oczekiwano liczby całkowitej",
-    "int_parsing": "oczekiwano liczby całkowitej",
-    "bool_type": "oczekiwano true albo false",
-    "bool_parsing": "oczekiwano true albo false",
-    "date_type": "oczekiwano daty w postaci RRRR-MM-DD",
-    "date_from_datetime_parsing": "oczekiwano daty w postaci RRRR-MM-DD",
-    "string_pattern_mismatch": "wartość ma niedozwoloną postać",
-    "string_too_short": "wartość nie może być pusta",
-    "too_short": "lista jest za krótka",
-    "literal_error": "niedozwolona wartość",
-    "greater_than_equal": "wartość jest za mała",
-    "less_than_equal": "wartość jest za duża",
-}
-
-
-def _polish(error: dict[str, object]) -> str:
-    """One pydantic error as a Polish sentence; field names are the file's own keys."""
-    loc = ".".join(str(part) for part in error["loc"]) or "(cały plik)"  # type: ignore[attr-defined]
-    kind = str(error["type"])
-    if kind == "value_error":
-        # Our own validators already speak Polish; pydantic prefixes "Value error, ".
-        text = str(error["msg"]).removeprefix("Value error, ")
-    else:
-        text = _MESSAGES.get(kind, f"błędna wartość ({error['msg']})")
-        ctx = error.get("ctx") or {}
-        if kind == "literal_error" and isinstance(ctx, dict):
-            text += f"; dozwolone: {ctx.get('expected')}"
-        if kind == "string_pattern_mismatch" and "kolory" in loc:
-            text = "oczekiwano koloru w postaci #RRGGBB"
-    value = error.get("input")
-    shown = "" if kind == "missing" or isinstance(value, dict) else f" (jest: {value!r})"
-    return f"pole „{loc}”: {text}{shown}"
+    def book_file(self, relative: str) -> Path:
+        """A file named in the settings, inside the book (never outside its folder)."""
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root):
+            raise HandbookError(f"Ścieżka „{relative}” w {SETTINGS_FILE} wychodzi poza katalog podręcznika.")
+        return path
 
 
 def load_settings(root: Path | str = ".") -> Settings:
     """Read and validate ``conf/handbook.toml`` under *root*; raise HandbookError in Polish."""
     root = Path(root).resolve()
     path = root / SETTINGS_FILE
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    if not path.exists():
         raise HandbookError(
-            f"Nie znaleziono pliku ustawień {path}. Uruchom polecenie w katalogu podręcznika."
-        ) from None
-    except tomllib.TOMLDecodeError as exc:
-        line = _toml_line(str(exc))
-        raise HandbookError(
-            "Plik ustawień ma błąd składni TOML.",
-            [Problem(path, f"{exc} — sprawdź cudzysłowy, nawiasy i znaki „=”.", line)],
-        ) from None
-    try:
-        return Settings.model_validate({**raw, "root": root})
-    except ValidationError as exc:
-        problems = [
-            Problem(path, _polish(err), _key_line(path, err["loc"]))  # type: ignore[arg-type]
-            for err in exc.errors()
-        ]
-        raise HandbookError("Plik ustawień zawiera błędy:", problems) from None
+            f"Nie znaleziono pliku ustawień {path}. Uruchom polecenie w katalogu podręcznika "
+            "albo wskaż go opcją --katalog."
+        )
+    located = read_toml(path, "plik ustawień")
+    settings = validate(Settings, located, "Plik ustawień zawiera błędy:", {"root": root})
+    _check_logo_files(settings, located)
+    return settings
 
 
-def _toml_line(message: str) -> int | None:
-    match = re.search(r"line (\d+)", message)
-    return int(match.group(1)) if match else None
-
-
-def _key_line(path: Path, loc: tuple[object, ...]) -> int | None:
-    """Best-effort line of the last named key of *loc*, so the editor can jump to it."""
-    keys = [k for k in loc if isinstance(k, str)]
-    if not keys:
-        return None
-    pattern = re.compile(rf"^\s*{re.escape(keys[-1])}\s*=")
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if pattern.match(text):
-            return number
-    section = re.compile(rf"^\s*\[+{re.escape(keys[0])}\]+")
-    for number, text in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if section.match(text):
-            return number
-    return None
+def _check_logo_files(settings: Settings, located: Located) -> None:
+    problems = []
+    logo = settings.logo
+    for key, value in (("plik", logo.file), ("plik_ciemne_tlo", logo.dark_file), ("ikona", logo.icon)):
+        if value and not (settings.root / value).is_file():
+            problems.append(located.problem(("logo", key), f"nie ma pliku „{value}” w katalogu podręcznika"))
+    if problems:
+        raise HandbookError("Plik ustawień zawiera błędy:", problems)

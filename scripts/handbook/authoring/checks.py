@@ -24,7 +24,6 @@ from handbook.sphinxext.frontmatter import parse as parse_front_matter
 from handbook.sphinxext.html_policy import html_problems, unsafe_url
 
 Level = Literal["BŁĄD", "UWAGA"]
-EXEMPT = ("index", "deklaracja-dostepnosci", "poradnik-autora")
 _ROLE_TARGET = re.compile(r"<([^<>]+)>\s*$")
 
 
@@ -51,7 +50,9 @@ class Book:
     labels: set[str]
     terms: set[str]
     charts: set[str]
-    figures: set[str]
+    numbers: set[str]
+    # Pages that are not chapters: no front matter, headings from H1.
+    exempt: set[str]
 
 
 def _parser():  # type: ignore[no-untyped-def]
@@ -68,12 +69,14 @@ def check_book(settings: Settings) -> list[Finding]:
     from handbook.charts.registry import all_charts
 
     findings: list[Finding] = []
-    figures: set[str] = set()
+    numbers: set[str] = set()
     try:
         from handbook.data.load import load_tables
         from handbook.numbers.compute import compute_all
+        from handbook.pipeline import load_declarations
 
-        figures = set(compute_all(load_tables(settings)))
+        tables = load_tables(settings)
+        numbers = set(compute_all(load_declarations(settings, tables).numbers, tables))
     except HandbookError as error:
         for problem in error.problems or []:
             findings.append(Finding(problem.path, problem.line or 1, "BŁĄD", problem.message))
@@ -86,7 +89,8 @@ def check_book(settings: Settings) -> list[Finding]:
         labels=set(),
         terms=set(),
         charts=set(all_charts()),
-        figures=figures,
+        numbers=numbers,
+        exempt=set(settings.pages_without_front_matter),
     )
     for tokens in parsed.values():
         _collect_targets(tokens, book)
@@ -126,7 +130,7 @@ def check_chapter(path: Path, text: str, tokens: list[Token], book: Book) -> Ite
                     return number + 1
         return start + 1
 
-    if path.stem not in EXEMPT:
+    if path.stem not in book.exempt:
         _, problems = parse_front_matter(text)
         for line, message in problems:
             yield Finding(path, line, "BŁĄD", message)
@@ -134,7 +138,7 @@ def check_chapter(path: Path, text: str, tokens: list[Token], book: Book) -> Ite
     for token in tokens:
         if token.type == "heading_open":
             current = int(token.tag[1])
-            if current == 1 and path.stem not in EXEMPT:
+            if current == 1 and path.stem not in book.exempt:
                 yield Finding(
                     path,
                     at(token),
@@ -213,7 +217,7 @@ def _check_role(path: Path, role: Token, line: int, book: Book) -> Iterator[Find
     name, content = role.meta.get("name", ""), role.content
     target_match = _ROLE_TARGET.search(content)
     target = target_match.group(1) if target_match else content
-    if name == "dane" and book.figures and content not in book.figures:
+    if name == "dane" and book.numbers and content not in book.numbers:
         yield Finding(
             path,
             line,

@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from handbook import fmt
+from handbook.identity import Identity, identity
 from handbook.settings import Settings
 from handbook.site.html import THEME
 from handbook.sphinxext.typography import polish_spacing
@@ -16,6 +17,7 @@ from handbook.sphinxext.typography import polish_spacing
 
 def sphinx_config(settings: Settings) -> dict[str, Any]:
     pub, project = settings.publication, settings.project
+    ident = identity(settings)
     partnership = f"Partnerstwo projektu „{project.name}”"
     notices = [escape(project.funding_notice)]
     if settings.data.illustrative:
@@ -71,9 +73,9 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "html_theme": "sphinx_book_theme",
         "html_title": pub.title,
         "html_short_title": project.name,
-        "html_logo": str(settings.conf_dir / "static" / "logo.svg"),
-        "html_favicon": str(settings.conf_dir / "static" / "favicon.svg"),
-        "html_static_path": [str(THEME / "static"), str(settings.conf_dir / "static")],
+        "html_logo": str(ident.logo),
+        "html_favicon": str(ident.icon),
+        "html_static_path": [str(THEME / "static"), str(ident.logo.parent)],
         "html_css_files": ["tozsamosc.css"],
         "html_context": {
             "kolor_podstawowy": settings.colours.primary,
@@ -130,19 +132,21 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
             "announcement": (escape(settings.data.notice) if settings.data.illustrative else ""),
             "logo": {
                 "alt_text": f"{pub.title} — strona główna",
-                "image_light": "_static/logo.svg",
-                "image_dark": "_static/logo-ciemne.svg",
+                "image_light": f"_static/{ident.logo.name}",
+                "image_dark": f"_static/{ident.logo_dark.name}",
             },
         },
+        "handbook_frontmatter_exempt": list(settings.pages_without_front_matter),
+        "handbook_accessibility_page": settings.accessibility.page,
         "handbook_charts_dir": str(settings.charts_dir),
         "handbook_data_dir": str(settings.data_dir),
         "handbook_data_notice": settings.data.notice if settings.data.illustrative else "",
         "handbook_code_digest": code_digest(),
-        "handbook_pdf": pdf_config(settings),
+        "handbook_pdf": pdf_config(settings, ident),
     }
 
 
-def pdf_config(settings: Settings) -> dict[str, Any]:
+def pdf_config(settings: Settings, ident: Identity) -> dict[str, Any]:
     """What the Typst builder prints on the cover, in the colophon and in the metadata."""
     pub, project = settings.publication, settings.project
     return {
@@ -153,7 +157,11 @@ def pdf_config(settings: Settings) -> dict[str, Any]:
         "miejsce": pub.place,
         "wydawca": pub.publisher,
         "projekt": project.name,
-        "organizacje": [{"nazwa": o.name, "rola": o.role, "gmina": o.gmina} for o in settings.organisations],
+        # Partners in the order of the roles declared by the book.
+        "organizacje": [
+            {"nazwa": o.name, "rola": o.role, "gmina": o.gmina}
+            for o in sorted(settings.organisations, key=lambda o: settings.partnership.roles.index(o.role))
+        ],
         "samorzad": settings.county.government_partner,
         "finansowanie": project.funding_notice,
         "licencja": pub.licence,
@@ -163,8 +171,8 @@ def pdf_config(settings: Settings) -> dict[str, Any]:
         "kolor": settings.colours.primary,
         "nazwa_pliku": pub.basename,
         "data_wydania": pub.release_date or project.end,
-        "logo": str(settings.conf_dir / "static" / "logo.svg"),
-        "logo_alt": f"Logo projektu „{project.name}” — {settings.county.name}",
+        "logo": str(ident.logo),
+        "logo_alt": ident.description,
     }
 
 

@@ -7,15 +7,19 @@ import io
 import json
 import re
 import tempfile
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from handbook.data.privacy import SAFE_TEXT, personal_data, undeclared_free_text
+from handbook.data.rules import dates_in_project_period, declared_rules, run_rules
+from handbook.data.schema import Schema
 from handbook.data.spreadsheet import SpreadsheetError, normalise
+from handbook.declared import Located, json_lines
 from handbook.errors import HandbookError, Problem
 from handbook.settings import Settings
 
@@ -39,12 +43,16 @@ class Tables(Mapping[str, pd.DataFrame]):
 
     frames: Mapping[str, pd.DataFrame]
     files: Mapping[str, Path]
-    schema: Mapping[str, Any]
+    descriptor: Mapping[str, Any]
     # Canonical CSV bytes of each table: what chart cache keys hash, so a spreadsheet
     # export of unchanged data redraws nothing.
     contents: Mapping[str, bytes] = field(default_factory=dict)
     # What was converted from spreadsheet exports, per file, for the editor.
     notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @cached_property
+    def schema(self) -> Schema:
+        return Schema.from_descriptor(self.descriptor)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.frames[name]
@@ -61,7 +69,8 @@ def load_tables(settings: Settings) -> Tables:
     data_dir = settings.data_dir
     descriptor_path = data_dir / PACKAGE_FILE
     try:
-        descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+        text = descriptor_path.read_text(encoding="utf-8")
+        descriptor = json.loads(text)
     except FileNotFoundError:
         raise HandbookError(f"Brak opisu danych {descriptor_path}.") from None
     except json.JSONDecodeError as exc:
@@ -72,7 +81,9 @@ def load_tables(settings: Settings) -> Tables:
     resources = {r["name"]: r for r in descriptor["resources"]}
     files = {name: data_dir / r["path"] for name, r in resources.items()}
 
-    problems = list(_schema_problems(descriptor_path, resources))
+    located = Located(descriptor_path, descriptor, json_lines(text))
+    rules, problems = declared_rules(located, Schema.from_descriptor(descriptor), settings)
+    problems += _schema_problems(descriptor_path, resources)
     canonical: dict[str, str] = {}
     notes: dict[str, tuple[str, ...]] = {}
     for name, resource in resources.items():
@@ -101,7 +112,10 @@ def load_tables(settings: Settings) -> Tables:
     frames = {name: _typed_frame(canonical[name], r["schema"]) for name, r in resources.items()}
     contents = {name: text.encode("utf-8") for name, text in canonical.items()}
     tables = Tables(frames, files, descriptor, contents, notes)
-    problems = [p for rule in CONSISTENCY_RULES for p in rule(tables, settings)]
+    problems = [
+        *dates_in_project_period(descriptor, frames, files, settings),
+        *run_rules(rules, frames, files, settings),
+    ]
     if problems:
         raise HandbookError(f"Pliki danych są ze sobą niespójne ({len(problems)}):", problems)
     return tables
@@ -247,100 +261,3 @@ def _typed_frame(text: str, schema: Mapping[str, Any]) -> pd.DataFrame:
         elif kind == "boolean":
             frame[name] = column.isin(spec.get("trueValues", ["true"]))
     return frame
-
-
-# --- Cross-file consistency: rules a single file's schema cannot express -------------------
-
-Rule = Callable[[Tables, Settings], Iterator[Problem]]
-
-
-def _rows(tables: Tables, name: str) -> Iterator[tuple[int, Any]]:
-    """Rows of a table with their number as a spreadsheet shows it (the header is row 1)."""
-    return enumerate(tables[name].itertuples(index=False), start=2)
-
-
-def _settings_match(tables: Tables, settings: Settings) -> Iterator[Problem]:
-    gminas = set(tables["gminy"]["gmina"])
-    if gminas != set(settings.county.gminas):
-        yield Problem(
-            tables.files["gminy"],
-            f"gminy w pliku ({', '.join(sorted(gminas))}) różnią się od gmin w "
-            "conf/handbook.toml [powiat] gminy.",
-            column="gmina",
-        )
-    expected = {o.id: o.name for o in settings.organisations}
-    for number, row in _rows(tables, "organizacje"):
-        if expected.get(row.id) != row.nazwa:
-            yield Problem(
-                tables.files["organizacje"],
-                f"organizacja „{row.id}” / „{row.nazwa}” nie zgadza się z listą "
-                "[[organizacje]] w conf/handbook.toml.",
-                number,
-                "nazwa",
-            )
-
-
-def _applications_match_participants(tables: Tables, settings: Settings) -> Iterator[Problem]:
-    counts = tables["uczestnicy"]["kanal_informacji"].value_counts()
-    for number, row in _rows(tables, "kampania"):
-        actual = int(counts.get(row.kanal, 0))
-        if row.zgloszenia != actual:
-            yield Problem(
-                tables.files["kampania"],
-                f"kanał „{row.kanal}” ma {row.zgloszenia} zgłoszeń, a w uczestnicy.csv "
-                f"wskazało go {actual} osób.",
-                number,
-                "zgloszenia",
-            )
-
-
-def _assessment_only_for_graduates(tables: Tables, settings: Settings) -> Iterator[Problem]:
-    graduates = set(tables["uczestnicy"].loc[tables["uczestnicy"]["ukonczenie"], "id"])
-    for number, row in _rows(tables, "samoocena"):
-        if row.uczestnik not in graduates:
-            yield Problem(
-                tables.files["samoocena"],
-                f"uczestnik {row.uczestnik} nie ukończył programu (uczestnicy.csv), "
-                "więc nie może mieć samooceny końcowej.",
-                number,
-                "uczestnik",
-            )
-
-
-def _conference_total(tables: Tables, settings: Settings) -> Iterator[Problem]:
-    total = int(tables["konferencja"]["liczba_osob"].sum())
-    for number, row in _rows(tables, "wydarzenia"):
-        if row.typ == "konferencja" and row.liczba_uczestnikow != total:
-            yield Problem(
-                tables.files["wydarzenia"],
-                f"konferencja ma {row.liczba_uczestnikow} uczestników, a suma w "
-                f"konferencja.csv wynosi {total}.",
-                number,
-                "liczba_uczestnikow",
-            )
-
-
-def _dates_in_project_period(tables: Tables, settings: Settings) -> Iterator[Problem]:
-    """Dates marked in the schema as project dates lie within the period from the settings."""
-    start, end = settings.project.start, settings.project.end
-    for resource in tables.schema["resources"]:
-        name = resource["name"]
-        for column in (f["name"] for f in resource["schema"]["fields"] if f.get(PROJECT_PERIOD)):
-            for number, day in enumerate(tables[name][column].dt.date, start=2):
-                if not start <= day <= end:
-                    yield Problem(
-                        tables.files[name],
-                        f"data {day.isoformat()} wykracza poza okres projektu "
-                        f"({start.isoformat()} – {end.isoformat()}, conf/handbook.toml).",
-                        number,
-                        column,
-                    )
-
-
-CONSISTENCY_RULES: tuple[Rule, ...] = (
-    _dates_in_project_period,
-    _settings_match,
-    _applications_match_participants,
-    _assessment_only_for_graduates,
-    _conference_total,
-)

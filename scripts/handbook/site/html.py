@@ -24,6 +24,8 @@ def on_page_context(
     # The link appears only when a PDF exists to copy into the site (make builds it first).
     context["handbook_pdf"] = f"{PDF_FOLDER}/{pdf.name}" if pdf and pdf.exists() else ""
     context["handbook_pagefind"] = BUNDLE
+    page = app.config.handbook_accessibility_page
+    context["handbook_accessibility_page"] = page if page in app.env.all_docs else ""
     context["handbook_search_variants"] = _l_variants(doctree)
     if pagename == "search":
         # Pagefind replaces Sphinx's own search, which treats Polish as English.
@@ -53,4 +55,5 @@ def _l_variants(doctree: object) -> str:
 
 def setup_site(app: Sphinx) -> None:
     app.add_config_value("handbook_pdf_file", "", "html", types=[str])
+    app.add_config_value("handbook_accessibility_page", "", "html", types=[str])
     app.connect("html-page-context", on_page_context)

@@ -199,13 +199,8 @@ def on_merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: Buil
 
 
 def setup_frontmatter(app: Sphinx) -> None:
-    # Pages that are not chapters: the home page, the accessibility statement, the guide.
-    app.add_config_value(
-        "handbook_frontmatter_exempt",
-        ["index", "deklaracja-dostepnosci", "poradnik-autora"],
-        "env",
-        types=[list],
-    )
+    # Pages that are not chapters (the home page, the accessibility statement, …): from settings.
+    app.add_config_value("handbook_frontmatter_exempt", ["index"], "env", types=[list, tuple])
     app.connect("source-read", on_source_read)
     app.add_transform(InsertByline)
     app.connect("env-purge-doc", on_purge)

@@ -9,23 +9,23 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxRole
 
-from handbook.products import FIGURES_FILE, read_figures
+from handbook.products import NUMBERS_JSON, read_numbers
 
 logger = logging.getLogger(__name__)
 
 
-class FigureRole(SphinxRole):
+class NumberRole(SphinxRole):
     """``{dane}`liczba_absolwentow``` → ``20``; ``{dane}`zgloszeni_w_gminie:Raszyn``` → ``4``."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         folder = Path(self.config.handbook_charts_dir)
-        self.env.note_dependency(str(folder / FIGURES_FILE))
-        figures = read_figures(folder)
+        self.env.note_dependency(str(folder / NUMBERS_JSON))
+        numbers = read_numbers(folder)
         name = self.text.strip()
-        entry = figures.get(name)
+        entry = numbers.get(name)
         if entry is None:
             family = name.split(":", 1)[0]
-            similar = sorted(k for k in figures if k.split(":", 1)[0] == family)
+            similar = sorted(k for k in numbers if k.split(":", 1)[0] == family)
             hint = (
                 f" Dostępne w tej rodzinie: {', '.join(similar)}."
                 if similar
@@ -38,10 +38,10 @@ class FigureRole(SphinxRole):
                 subtype="figure",
             )
             return [nodes.problematic(self.rawtext, self.rawtext)], []
-        node = nodes.inline(entry["tekst"], entry["tekst"], classes=["handbook-figure"])
+        node = nodes.inline(entry["tekst"], entry["tekst"], classes=["handbook-number"])
         node["title"] = entry["opis"]
         return [node], []
 
 
 def setup_numbers(app: Sphinx) -> None:
-    app.add_role("dane", FigureRole())
+    app.add_role("dane", NumberRole())

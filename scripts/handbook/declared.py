@@ -1,0 +1,405 @@
+"""Book files with Polish keys (TOML): read with the line of every key, validated with Polish messages.
+
+The settings, the chart declarations and the number declarations are all written by people
+who are not programmers. Each mistake is reported as ``plik:wiersz: pole „…”: …`` in Polish,
+with the allowed values where there is a list of them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic_core import PydanticCustomError
+
+from handbook.errors import HandbookError, Problem
+
+Loc = tuple[str | int, ...]
+Model = TypeVar("Model", bound=BaseModel)
+
+# Our own validators raise errors of this type; their message is already Polish.
+POLISH = "handbook"
+
+
+def invalid(message: str) -> PydanticCustomError:
+    """An error for a validator to raise: *message* is shown to the editor as it is."""
+    # Braces would be read as template fields by pydantic.
+    return PydanticCustomError(POLISH, message.replace("{", "{{").replace("}", "}}"))
+
+
+def quoted(values: Iterable[object]) -> str:
+    """``„a”, „b”, „c”`` — how allowed values are listed in every message."""
+    return ", ".join(f"„{value}”" for value in values)
+
+
+class Declared(BaseModel):
+    """A table of a book file: Polish keys in the file, English attribute names in code.
+
+    An unknown key is an error that lists the keys the table accepts.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    @classmethod
+    def keys(cls) -> tuple[str, ...]:
+        return tuple(f.alias or name for name, f in cls.model_fields.items() if not f.exclude)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_keys(cls, data: Any) -> Any:
+        if isinstance(data, Mapping):
+            allowed = cls.keys()
+            names = set(cls.model_fields)
+            unknown = [k for k in data if k not in allowed and k not in names]
+            if unknown:
+                raise PydanticCustomError(
+                    "unknown_key",
+                    "nieznane pole „{key}” (literówka?); dozwolone pola: {allowed}",
+                    {"key": str(unknown[0]), "allowed": ", ".join(sorted(allowed))},
+                )
+        return data
+
+
+@dataclass(frozen=True)
+class Located:
+    """A parsed book file and the line of each of its keys, for messages."""
+
+    path: Path
+    data: dict[str, Any]
+    lines: Mapping[Loc, int] = field(default_factory=dict)
+
+    def line(self, loc: Sequence[str | int]) -> int | None:
+        """The line of *loc*, or of its nearest ancestor that has one.
+
+        Parts of *loc* that are not keys of the file (pydantic adds names of union members)
+        are skipped.
+        """
+        prefixes = self._prefixes()
+        path: Loc = ()
+        for part in loc:
+            if path + (part,) in prefixes:
+                path = path + (part,)
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return None
+
+    def _prefixes(self) -> set[Loc]:
+        return {key[:n] for key in self.lines for n in range(1, len(key) + 1)}
+
+    def problem(self, loc: Sequence[str | int], message: str) -> Problem:
+        shown = ".".join(str(p + 1) if isinstance(p, int) else p for p in loc)
+        text = f"pole „{shown}”: {message}" if shown else message
+        return Problem(self.path, text, self.line(loc))
+
+
+# --- Reading -----------------------------------------------------------------------------
+
+_TOML_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"Expected '=' after a key", "po nazwie pola brakuje znaku „=”"),
+    (r"Invalid value", 'niepoprawna wartość (tekst ujmij w cudzysłów "…", daty pisz RRRR-MM-DD)'),
+    (r"Unclosed array", "niezamknięta lista: brakuje „]”"),
+    (r"Unclosed inline table", "niezamknięta tabela: brakuje „}”"),
+    (r"Unterminated string", "niezamknięty tekst: brakuje cudzysłowu na końcu"),
+    (r"Illegal character", "niedozwolony znak w tekście"),
+    (r"Cannot (overwrite|declare)", "to pole albo ta sekcja występuje dwa razy"),
+    (r"Expected newline or end of document", "po wartości w tym samym wierszu jest coś jeszcze"),
+    (r"Invalid statement", "niezrozumiały wiersz (oczekiwano „pole = wartość” albo „[sekcja]”)"),
+    (r"Invalid initial character for a key part", "niedozwolony znak w nazwie pola"),
+    (r"Expected ']'", "niezamknięta nazwa sekcji: brakuje „]”"),
+    (r"Invalid date or datetime", "niepoprawna data (RRRR-MM-DD)"),
+)
+
+
+def read_toml(path: Path, what: str) -> Located:
+    """Parse *path*; a syntax error becomes a Polish HandbookError naming its line."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise HandbookError(f"Nie znaleziono pliku {path} ({what}).") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise HandbookError(
+            f"{what.capitalize()} ma złe kodowanie znaków.",
+            [Problem(path, "plik nie jest zapisany w UTF-8; zapisz go ponownie jako UTF-8.")],
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        line = re.search(r"line (\d+)", message)
+        polish = next(
+            (pl for pattern, pl in _TOML_MESSAGES if re.search(pattern, message)), "błąd składni TOML"
+        )
+        raise HandbookError(
+            f"{what.capitalize()} ma błąd składni.",
+            [
+                Problem(
+                    path,
+                    f"{polish} — sprawdź cudzysłowy, nawiasy i znaki „=” w tym wierszu.",
+                    int(line.group(1)) if line else None,
+                )
+            ],
+        ) from None
+    return Located(path, data, key_lines(text))
+
+
+def validate(
+    model: type[Model], located: Located, summary: str, extra: Mapping[str, Any] | None = None
+) -> Model:
+    """Validate a whole file against *model*; every problem is reported at once."""
+    try:
+        return model.model_validate({**located.data, **(extra or {})})
+    except ValidationError as exc:
+        raise HandbookError(summary, problems(exc, located)) from None
+
+
+def validate_entries(
+    model: type[Model], located: Located, name_pattern: str, what: str
+) -> tuple[dict[str, Model], list[Problem]]:
+    """A file of named sections (``[nazwa]``), each validated on its own; all problems at once."""
+    entries: dict[str, Model] = {}
+    found: list[Problem] = []
+    for name, raw in located.data.items():
+        if not re.match(name_pattern, name):
+            found.append(
+                located.problem(
+                    (name,),
+                    f"{what} „{name}” ma niedozwolone znaki: używaj małych liter bez polskich znaków, "
+                    "cyfr i podkreślnika „_”",
+                )
+            )
+        if not isinstance(raw, Mapping):
+            found.append(located.problem((name,), f"oczekiwano sekcji [{name}] z polami"))
+            continue
+        try:
+            entries[name] = model.model_validate(raw)
+        except ValidationError as exc:
+            found += problems(exc, located, (name,))
+    return entries, found
+
+
+def problems(exc: ValidationError, located: Located, prefix: Loc = ()) -> list[Problem]:
+    result = []
+    for error in exc.errors():
+        loc = prefix + tuple(error["loc"])
+        if error["type"] == "unknown_key":
+            loc = loc + (str((error.get("ctx") or {})["key"]),)
+        result.append(located.problem(_visible(loc), polish(error)))
+    return result
+
+
+def _visible(loc: Loc) -> Loc:
+    # pydantic names union members and validators in loc ("function-after[...]", "str"):
+    # they are not keys of the file.
+    return tuple(p for p in loc if isinstance(p, int) or not re.match(r"^[a-z-]+\[|^(str|int|float)$", p))
+
+
+_MESSAGES = {
+    "missing": "brak wymaganego pola",
+    "extra_forbidden": "nieznane pole (literówka?)",
+    "string_type": "oczekiwano tekstu w cudzysłowie",
+    "int_type": "oczekiwano liczby całkowitej",
+    "int_parsing": "oczekiwano liczby całkowitej",
+    "int_from_float": "oczekiwano liczby całkowitej",
+    "float_type": "oczekiwano liczby",
+    "float_parsing": "oczekiwano liczby",
+    "bool_type": "oczekiwano true albo false",
+    "bool_parsing": "oczekiwano true albo false",
+    "date_type": "oczekiwano daty w postaci RRRR-MM-DD",
+    "date_parsing": "oczekiwano daty w postaci RRRR-MM-DD",
+    "date_from_datetime_parsing": "oczekiwano daty w postaci RRRR-MM-DD",
+    "date_from_datetime_inexact": "oczekiwano daty w postaci RRRR-MM-DD (bez godziny)",
+    "string_pattern_mismatch": "wartość ma niedozwoloną postać",
+    "string_too_short": "wartość nie może być pusta",
+    "too_short": "lista jest za krótka",
+    "too_long": "lista jest za długa",
+    "list_type": "oczekiwano listy w nawiasach [ … ]",
+    "tuple_type": "oczekiwano listy w nawiasach [ … ]",
+    "dict_type": "oczekiwano tabeli (sekcji albo { … })",
+    "model_type": "oczekiwano tabeli (sekcji albo { … })",
+    "greater_than": "wartość jest za mała",
+    "greater_than_equal": "wartość jest za mała",
+    "less_than": "wartość jest za duża",
+    "less_than_equal": "wartość jest za duża",
+}
+
+
+def polish(error: Mapping[str, Any]) -> str:
+    """One pydantic error as a Polish sentence (without the field name)."""
+    kind = str(error["type"])
+    ctx = error.get("ctx") or {}
+    if kind in (POLISH, "unknown_key"):
+        return str(error["msg"])
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    text = _MESSAGES.get(kind, "błędna wartość")
+    if kind == "literal_error":
+        allowed = re.findall(r"'((?:[^'\\]|\\.)*)'", str(ctx.get("expected", "")))
+        text = f"niedozwolona wartość; dozwolone: {quoted(allowed)}"
+    elif kind in ("greater_than_equal", "greater_than"):
+        text += f" (najmniej: {ctx.get('ge', ctx.get('gt'))})"
+    elif kind in ("less_than_equal", "less_than"):
+        text += f" (najwięcej: {ctx.get('le', ctx.get('lt'))})"
+    elif kind == "too_short":
+        text += f" (najmniej elementów: {ctx.get('min_length')})"
+    value = error.get("input")
+    shown = "" if kind == "missing" or isinstance(value, (dict, list, tuple)) else f" (jest: {_show(value)})"
+    return text + shown
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f"„{value}”"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# --- Where each key is -------------------------------------------------------------------
+
+
+def json_lines(text: str) -> dict[Loc, int]:
+    """The line of every key and list element of a valid JSON text (same ``loc`` as pydantic)."""
+    lines: dict[Loc, int] = {}
+    decoder = json.JSONDecoder()
+    space = re.compile(r"[ \t\n\r]*")
+
+    def line_at(index: int) -> int:
+        return text.count("\n", 0, index) + 1
+
+    def value(index: int, loc: Loc) -> int:
+        index = space.match(text, index).end()  # type: ignore[union-attr]
+        if loc:
+            lines.setdefault(loc, line_at(index))
+        if text.startswith("{", index):
+            index = space.match(text, index + 1).end()  # type: ignore[union-attr]
+            while not text.startswith("}", index):
+                key, index = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+                lines.setdefault((*loc, key), line_at(index))
+                index = space.match(text, index).end() + 1  # type: ignore[union-attr]  # the colon
+                index = value(index, (*loc, key))
+                index = space.match(text, index).end()  # type: ignore[union-attr]
+                if text.startswith(",", index):
+                    index = space.match(text, index + 1).end()  # type: ignore[union-attr]
+            return index + 1
+        if text.startswith("[", index):
+            index = space.match(text, index + 1).end()  # type: ignore[union-attr]
+            position = 0
+            while not text.startswith("]", index):
+                index = value(index, (*loc, position))
+                position += 1
+                index = space.match(text, index).end()  # type: ignore[union-attr]
+                if text.startswith(",", index):
+                    index = space.match(text, index + 1).end()  # type: ignore[union-attr]
+            return index + 1
+        _, end = decoder.raw_decode(text, index)
+        return int(end)
+
+    value(0, ())
+    return lines
+
+
+_BARE = r"[A-Za-z0-9_\-ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]+"
+_PART = rf"(?:{_BARE}|\"(?:[^\"\\]|\\.)*\"|'[^']*')"
+_KEY = rf"{_PART}(?:\s*\.\s*{_PART})*"
+_ARRAY = re.compile(rf"^\s*\[\[\s*({_KEY})\s*\]\]")
+_TABLE = re.compile(rf"^\s*\[\s*({_KEY})\s*\]")
+_ASSIGN = re.compile(rf"^\s*({_KEY})\s*=")
+
+
+def _parts(key: str) -> tuple[str, ...]:
+    parts = []
+    for part in re.findall(_PART, key):
+        if part.startswith('"'):
+            parts.append(json.loads(part))
+        elif part.startswith("'"):
+            parts.append(part[1:-1])
+        else:
+            parts.append(part)
+    return tuple(parts)
+
+
+def key_lines(text: str) -> dict[Loc, int]:
+    """The line of every key, table and array-of-tables element of a valid TOML text.
+
+    Arrays of tables are indexed like pydantic's ``loc`` (``("serie", 1, "kolor")``), so a
+    validation error can be traced to its line. Values inside multi-line arrays belong to
+    the key that opens the array.
+    """
+    lines: dict[Loc, int] = {}
+    arrays: dict[Loc, int] = {}
+    current: Loc = ()
+    depth, open_string = 0, ""
+
+    def resolve(parts: tuple[str, ...]) -> Loc:
+        path: Loc = ()
+        for part in parts:
+            path = path + (part,)
+            if path in arrays:
+                path = path + (arrays[path],)
+        return path
+
+    for number, line in enumerate(text.splitlines(), start=1):
+        rest = line
+        if open_string:
+            end = line.find(open_string)
+            if end < 0:
+                continue
+            rest, open_string = line[end + 3 :], ""
+        elif depth == 0:
+            if match := _ARRAY.match(line):
+                parent = resolve(_parts(match.group(1))[:-1])
+                array = parent + _parts(match.group(1))[-1:]
+                arrays[array] = arrays.get(array, -1) + 1
+                current = array + (arrays[array],)
+                lines.setdefault(array, number)
+                lines.setdefault(current, number)
+                continue
+            if match := _TABLE.match(line):
+                current = resolve(_parts(match.group(1)))
+                lines.setdefault(current, number)
+                continue
+            if match := _ASSIGN.match(line):
+                lines.setdefault(current + _parts(match.group(1)), number)
+                rest = line[match.end() :]
+        depth, open_string = _scan(rest, depth)
+    return lines
+
+
+def _scan(text: str, depth: int) -> tuple[int, str]:
+    """Bracket depth after *text*, and the multi-line string delimiter left open, if any."""
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if char == "#":
+            break
+        if text.startswith(('"""', "'''"), index):
+            delimiter = text[index : index + 3]
+            end = text.find(delimiter, index + 3)
+            if end < 0:
+                return depth, delimiter
+            index = end + 3
+            continue
+        if char == '"':
+            match = re.compile(r'"(?:[^"\\]|\\.)*"').match(text, index)
+            index = match.end() if match else len(text)
+            continue
+        if char == "'":
+            end = text.find("'", index + 1)
+            index = end + 1 if end >= 0 else len(text)
+            continue
+        if char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth = max(0, depth - 1)
+        index += 1
+    return depth, ""

@@ -1,0 +1,148 @@
+"""``conf/liczby.toml``: the numbers a chapter may quote, each declared as a question to one table.
+
+```toml
+[liczba_absolwentow]
+opis = "liczba liderów, którzy ukończyli program"
+tabela = "uczestnicy"
+filtr = { ukonczenie = true }
+agregacja = "liczba"
+
+[zgloszeni_w_gminie]            # a family: {dane}`zgloszeni_w_gminie:Raszyn`
+opis = "liczba liderów zgłoszonych w gminie"
+tabela = "uczestnicy"
+dla_kazdego = "gmina"
+```
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from handbook.data.query import (
+    PERIODS,
+    Issue,
+    Measure,
+    check_column,
+    check_filter,
+    check_key,
+    check_measure,
+    check_table,
+)
+from handbook.data.schema import TEMPORAL, Schema
+from handbook.declared import invalid, quoted, read_toml, validate_entries
+from handbook.errors import HandbookError
+from handbook.settings import Settings
+
+NAME_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+DATE_AGGREGATES = ("pierwsza data", "ostatnia data", "okres")
+ROW_AGGREGATES = ("pierwsza wartość", "ostatnia wartość")
+Format = Literal["liczba", "odsetek", "data", "okres", "kwota"]
+
+
+class NumberSpec(Measure):
+    """One number, or a family of numbers with one value per key."""
+
+    description: str = Field(alias="opis", min_length=1)
+    table: str = Field(alias="tabela", min_length=1)
+    filter: dict[str, Any] = Field(default_factory=dict, alias="filtr")
+    aggregate: Literal[  # type: ignore[assignment]
+        "liczba",
+        "liczba różnych",
+        "suma",
+        "średnia",
+        "średnia ważona",
+        "udział",
+        "min",
+        "max",
+        "pierwsza data",
+        "ostatnia data",
+        "okres",
+        "pierwsza wartość",
+        "ostatnia wartość",
+    ] = Field("liczba", alias="agregacja")
+    order: str = Field("", alias="wedlug")
+    each: str = Field("", alias="dla_kazdego")
+    period: Literal["dzień", "miesiąc", "rok"] | None = Field(None, alias="okres")
+    format: Format | None = Field(None, alias="format")
+    decimals: int = Field(0, alias="miejsca_po_przecinku", ge=0, le=4)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> NumberSpec:
+        kind = self.aggregate
+        shown = self.shown_as
+        if kind in DATE_AGGREGATES and shown not in ("data", "okres"):
+            raise invalid(f"agregacja „{kind}” daje datę: format musi być „data” albo „okres”")
+        if kind == "okres" and shown != "okres":
+            raise invalid("agregacja „okres” daje dwie daty: format musi być „okres”")
+        if kind not in DATE_AGGREGATES and kind not in ("min", "max") and shown in ("data", "okres"):
+            raise invalid(f"format „{shown}” wymaga agregacji dającej datę: {quoted(DATE_AGGREGATES)}")
+        if kind in ROW_AGGREGATES and not self.order:
+            raise invalid(
+                f"agregacja „{kind}” potrzebuje pola wedlug (kolumna, według której wiersze są uporządkowane)"
+            )
+        if self.order and kind not in ROW_AGGREGATES:
+            raise invalid(f"pole wedlug ma sens tylko w agregacjach {quoted(ROW_AGGREGATES)}")
+        if kind == "udział" and not self.condition and not self.each:
+            raise invalid(
+                "udział bez pola warunek ma sens tylko w rodzinie liczb (dla_kazdego): "
+                "udział klucza w całości"
+            )
+        if self.period and not self.each:
+            raise invalid("pole okres grupuje klucze rodziny: ma sens tylko razem z dla_kazdego")
+        return self
+
+    @property
+    def shown_as(self) -> str:
+        """The format, or the one its aggregate implies."""
+        if self.format:
+            return self.format
+        if self.aggregate == "udział":
+            return "odsetek"
+        if self.aggregate == "okres":
+            return "okres"
+        if self.aggregate in DATE_AGGREGATES:
+            return "data"
+        return "liczba"
+
+
+def load_numbers(settings: Settings, schema: Schema) -> dict[str, NumberSpec]:
+    """The book's declared numbers, checked against the data's schema; none if there is no file."""
+    path = settings.numbers_file
+    if not path.exists():
+        return {}
+    located = read_toml(path, "plik liczb")
+    specs, found = validate_entries(NumberSpec, located, NAME_PATTERN, "nazwa liczby")
+    for name, spec in specs.items():
+        found += [located.problem(loc, message) for loc, message in check_number(name, spec, schema)]
+    if found:
+        raise HandbookError(f"Plik liczb {path.name} zawiera błędy ({len(found)}):", found)
+    return specs
+
+
+def check_number(name: str, spec: NumberSpec, schema: Schema) -> list[Issue]:
+    loc = (name,)
+    resource, issues = check_table(schema, spec.table, (name, "tabela"))
+    if resource is None:
+        return issues
+    issues += check_filter(resource, spec.filter, (name, "filtr"))
+    kind = spec.aggregate
+    if kind in DATE_AGGREGATES:
+        if len(spec.columns) != 1:
+            issues.append(((name, "kolumna"), f"agregacja „{kind}” potrzebuje jednej kolumny z datami"))
+        else:
+            issues += check_column(
+                resource, spec.columns[0], (name, "kolumna"), TEMPORAL, f"do agregacji „{kind}”"
+            )
+    elif kind in ROW_AGGREGATES:
+        as_measure = spec.model_copy(update={"aggregate": "suma"})
+        issues += check_measure(resource, as_measure, loc)
+        issues += check_column(resource, spec.order, (name, "wedlug"))
+    else:
+        issues += check_measure(resource, spec, loc)
+    if spec.each:
+        issues += check_key(resource, spec.each, spec.period, (name, "dla_kazdego"))
+        if spec.period and spec.period not in PERIODS:
+            issues.append(((name, "okres"), f"dozwolone: {quoted(PERIODS)}"))
+    return issues
