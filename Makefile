@@ -1,19 +1,21 @@
-# Handbook pipeline: data → charts → HTML site.  `make` builds everything; `make help` lists targets.
-# Every variable below can be overridden: `make html PYTHON=python3.12`.
+# Handbook pipeline: data → charts → HTML site and PDF.  `make` builds everything; `make help` lists targets.
+# Every variable below can be overridden: `make html PYTHON=python3.12`, `make BOOK=../inny-powiat`.
 
 PYTHON   ?= python3
 VENV     ?= .venv
-BUILD    ?= _build
+# The book to build: a folder with conf/, data/ and handbook/ (this repository's own book by default).
+BOOK     ?= .
 PORT     ?= 8000
 PYTEST_ARGS ?=
 
+BUILD    := $(BOOK)/_build
 BIN      := $(VENV)/bin
-HANDBOOK := $(BIN)/handbook
+HANDBOOK := $(BIN)/handbook --katalog $(BOOK)
 STAMP    := $(VENV)/.installed
-SOURCES  := $(shell find handbook conf scripts -type f \( -name '*.md' -o -name '*.py' -o -name '*.toml' -o -name '*.svg' -o -name '*_t' -o -name '*.html' -o -name '*.po' -o -name '*.typ' \) 2>/dev/null)
-DATA     := $(wildcard data/*.csv) data/datapackage.json
-# The PDF's name is set once, in conf/handbook.toml (nazwa_pliku).
-PDFNAME  := $(shell sed -n 's/^nazwa_pliku *= *"\(.*\)"/\1/p' conf/handbook.toml)
+SOURCES  := $(shell find $(BOOK)/handbook $(BOOK)/conf scripts -type f \( -name '*.md' -o -name '*.py' -o -name '*.toml' -o -name '*.svg' -o -name '*.png' -o -name '*_t' -o -name '*.html' -o -name '*.po' -o -name '*.typ' -o -name '*.conf' \) 2>/dev/null)
+DATA     := $(wildcard $(BOOK)/data/*.csv) $(BOOK)/data/datapackage.json
+# The PDF's name is set once, in the book's conf/handbook.toml (nazwa_pliku).
+PDFNAME  := $(shell sed -n 's/^nazwa_pliku *= *"\(.*\)"/\1/p' $(BOOK)/conf/handbook.toml 2>/dev/null)
 
 .DEFAULT_GOAL := handbook
 .PHONY: help handbook html pdf charts serve test check bench clean distclean lock
@@ -51,8 +53,8 @@ $(BUILD)/pdf/$(PDFNAME).pdf: $(BUILD)/charts/manifest.json $(SOURCES)
 serve: $(STAMP) ## podgląd na żywo: http://127.0.0.1:8000 (PORT=...)
 	$(HANDBOOK) podglad --port $(PORT)
 
-test: $(STAMP) ## uruchom testy
-	$(BIN)/pytest $(PYTEST_ARGS)
+test: $(STAMP) ## uruchom testy (silnik i podręcznik BOOK)
+	HANDBOOK_BOOK="$(abspath $(BOOK))" $(BIN)/pytest $(PYTEST_ARGS)
 
 check: $(STAMP) ## sprawdź styl kodu (ruff)
 	$(BIN)/ruff check scripts tests

@@ -1,41 +1,47 @@
-"""Shared fixtures: the real project, and tiny projects built from tests/roots/<case>."""
+"""Shared fixtures: tiny books under tests/roots/ for the engine, and a copy of the real book.
+
+Engine tests never read the repository's own conf/, data/ or handbook/: they build the test
+book in tests/roots/base (a fictional county with its own data), with a case folder's files
+on top. Tests of the real book (marked ``book``) only check what holds for any book.
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from handbook.data.load import Tables, load_tables
 from handbook.settings import Settings, load_settings
 
 REPO = Path(__file__).resolve().parent.parent
 ROOTS = Path(__file__).resolve().parent / "roots"
-
-
-@pytest.fixture(scope="session")
-def settings() -> Settings:
-    return load_settings(REPO)
-
-
-@pytest.fixture(scope="session")
-def tables(settings: Settings) -> Tables:
-    return load_tables(settings)
+# The book whose build the book tests check: this repository's own, or `make test BOOK=…`.
+BOOK = Path(os.environ.get("HANDBOOK_BOOK") or REPO).resolve()
+BOOK_PARTS = ("conf", "data", "handbook")
 
 
 def copy_project(target: Path, case: str | None = None) -> Path:
-    """A project in *target*: the case's own files over the real conf/, data/ and handbook/.
+    """The test book in *target*, with the files of ``tests/roots/<case>`` over it.
 
-    A case folder holds only what differs, so each test root stays a few lines long.
+    A case folder holds only what differs, so each case stays a few lines long; a case whose
+    ``handbook/`` has its own ``index.md`` is a whole book and replaces the base chapters.
     """
-    for part in ("conf", "data"):
-        shutil.copytree(REPO / part, target / part, ignore=shutil.ignore_patterns("*.mo"))
-    if case is None:
-        shutil.copytree(REPO / "handbook", target / "handbook")
-    else:
+    shutil.copytree(ROOTS / "base", target)
+    if case is not None:
+        own_book = (ROOTS / case / "handbook" / "index.md").exists()
+        if own_book:
+            shutil.rmtree(target / "handbook")
         shutil.copytree(ROOTS / case, target, dirs_exist_ok=True)
+    return target
+
+
+def copy_book(target: Path) -> Path:
+    """A copy of the book under test (settings, data, chapters) in *target*."""
+    for part in BOOK_PARTS:
+        shutil.copytree(BOOK / part, target / part, ignore=shutil.ignore_patterns("_build"))
     return target
 
 

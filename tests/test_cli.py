@@ -36,20 +36,20 @@ def test_usage_error_exits_2():
 
 
 def test_bad_data_exits_1_without_traceback(tmp_path):
-    project = copy_project(tmp_path / "p", "mini")
-    csv = project / "data" / "siec.csv"
+    project = copy_project(tmp_path / "p")
+    csv = project / "data" / "gminy.csv"
     csv.write_text(
-        csv.read_text(encoding="utf-8").replace("2017-09,14", "2017-09,czternaście"), encoding="utf-8"
+        csv.read_text(encoding="utf-8").replace("Modrzew,18400", "Modrzew,osiemnaście"), encoding="utf-8"
     )
     result = run("--katalog", str(project), "wykresy")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "siec.csv:4: kolumna „organizacje”: wartość „czternaście” powinna być liczbą" in result.stderr
+    assert "gminy.csv:2: kolumna „ludnosc”: wartość „osiemnaście” powinna być liczbą" in result.stderr
     assert not (project / "_build" / "charts").exists()
 
 
 def test_build_reports_stage_times_and_output(tmp_path):
-    project = copy_project(tmp_path / "p", "mini")
+    project = copy_project(tmp_path / "p")
     result = run("--katalog", str(project), "buduj")
     assert result.returncode == 0, result.stderr
     assert "dane, wykresy i liczby do tekstu:" in result.stdout
@@ -62,18 +62,20 @@ def _digest(folder: Path) -> dict[str, bytes]:
 
 
 def test_corrupted_data_leaves_the_last_good_build_byte_identical(tmp_path):
-    project = copy_project(tmp_path / "p", "mini")
+    project = copy_project(tmp_path / "p")
     assert run("--katalog", str(project), "buduj").returncode == 0
     build = project / "_build"
     before = _digest(build)
     assert any(name.endswith(".pdf") for name in before) and "html/index.html" in before
-    csv = project / "data" / "uczestnicy.csv"
-    csv.write_text(csv.read_text(encoding="utf-8").replace("U07,Brwinów", "U07,Brwinuw"), encoding="utf-8")
+    csv = project / "data" / "wolontariusze.csv"
+    csv.write_text(
+        csv.read_text(encoding="utf-8").replace("W04,Jarzębiny", "W04,Jarzebiny"), encoding="utf-8"
+    )
     result = run("--katalog", str(project), "buduj")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert (
-        "uczestnicy.csv:8: kolumna „gmina”: wartość „Brwinuw” nie występuje w pliku gminy.csv"
+        "wolontariusze.csv:5: kolumna „gmina”: wartość „Jarzebiny” nie występuje w pliku gminy.csv"
         in result.stderr
     )
     after = _digest(build)

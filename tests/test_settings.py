@@ -1,4 +1,4 @@
-"""Settings: the real file loads; mistakes are reported in Polish with key and line."""
+"""Settings: a book's file loads; every mistake is reported in Polish with its key and line."""
 
 from __future__ import annotations
 
@@ -7,74 +7,159 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOTS
+from handbook.declared import key_lines
 from handbook.errors import HandbookError
 from handbook.settings import load_settings
 
-
-def test_real_settings_describe_the_project(settings):
-    assert settings.publication.title == (
-        "Standardy rozwoju aktywności obywatelskiej w Powiecie Pruszkowskim"
-    )
-    assert set(settings.county.gminas) == {
-        "Brwinów",
-        "Michałowice",
-        "Nadarzyn",
-        "Piastów",
-        "Pruszków",
-        "Raszyn",
-    }
-    assert len(settings.organisations) == 9
-    assert {o.role for o in settings.organisations} == {"lider", "partner organizacyjny", "ambasador gminny"}
-    assert settings.project.start == dt.date(2017, 7, 1)
-    assert settings.data.illustrative is True
+BASE = ROOTS / "base" / "conf" / "handbook.toml"
 
 
-def test_paths_are_derived_from_the_root(settings):
+def test_test_book_settings_load():
+    settings = load_settings(ROOTS / "base")
+    assert settings.county.gminas == ("Dębowa Góra", "Jarzębiny", "Modrzew", "Olszanka Wielka")
+    assert settings.partnership.roles == ("koordynator", "partner")
+    assert {o.role for o in settings.organisations} <= set(settings.partnership.roles)
+    assert settings.project.start == dt.date(2024, 3, 1)
+    assert settings.pages_without_front_matter == ("index", "deklaracja")
+
+
+def test_paths_are_derived_from_the_root():
+    settings = load_settings(ROOTS / "base")
     assert settings.charts_dir == settings.build_dir / "charts"
     assert settings.source_dir.name == "handbook"
+    assert settings.charts_file == settings.root / "conf" / "wykresy.toml"
     assert (settings.data_dir / "datapackage.json").exists()
 
 
 def _broken(tmp_path: Path, old: str, new: str) -> Path:
-    source = Path(__file__).resolve().parent.parent / "conf" / "handbook.toml"
     (tmp_path / "conf").mkdir()
-    text = source.read_text(encoding="utf-8")
+    text = BASE.read_text(encoding="utf-8")
     assert old in text
     (tmp_path / "conf" / "handbook.toml").write_text(text.replace(old, new, 1), encoding="utf-8")
     return tmp_path
 
 
+def _line_of(tmp_path: Path, needle: str) -> int:
+    lines = (tmp_path / "conf" / "handbook.toml").read_text(encoding="utf-8").splitlines()
+    return next(number for number, line in enumerate(lines, start=1) if needle in line)
+
+
 @pytest.mark.parametrize(
-    ("old", "new", "expected"),
+    ("old", "new", "line_of", "expected"),
     [
-        ('podstawowy = "#1d4e89"', 'podstawowy = "niebieski"', "kolory.podstawowy"),
-        ("rok = 2017", 'rok = "dwa tysiące"', "publikacja.rok"),
-        ('rola = "lider"', 'rola = "szef"', "dozwolone"),
-        ('gmina = "Raszyn"', 'gmina = "Warszawa"', "Warszawa"),
-        ("poczatek = 2017-07-01", "poczatek = 2018-07-01", "koniec projektu"),
-        ("ilustracyjne = true", "ilustracyjne = true\nkolor = 1", "nieznane pole"),
-        ('[publikacja]\ntytul = "', '[publikacja]\nnazwa = "', "publikacja.tytul"),
+        (
+            'podstawowy = "#2a5d34"',
+            'podstawowy = "zielony"',
+            "podstawowy",
+            "pole „kolory.podstawowy”: oczekiwano koloru",
+        ),
+        ("rok = 2024", 'rok = "dwa tysiące"', "rok =", "pole „publikacja.rok”: oczekiwano liczby całkowitej"),
+        (
+            'rola = "partner"',
+            'rola = "szef"',
+            'rola = "szef"',
+            "rolę „szef”, której nie ma w [partnerstwo] role; dozwolone: „koordynator”, „partner”",
+        ),
+        ('gmina = "Jarzębiny"', 'gmina = "Warszawa"', 'gmina = "Warszawa"', "gminę „Warszawa”"),
+        ("poczatek = 2024-03-01", "poczatek = 2025-03-01", "[projekt]", "koniec projektu jest wcześniej"),
+        (
+            "ilustracyjne = true",
+            "ilustracyjne = true\nkolor = 1",
+            "kolor = 1",
+            "nieznane pole „kolor” (literówka?); dozwolone pola: ilustracyjne, uwaga",
+        ),
+        ('[publikacja]\ntytul = "', '[publikacja]\nnazwa = "', "nazwa =", "nieznane pole „nazwa”"),
+        (
+            'status = "częściowo zgodna"',
+            'status = "zgodny"',
+            "status =",
+            "dozwolone: „zgodna”, „częściowo zgodna”, „niezgodna”",
+        ),
+        (
+            'licencja_url = "https://',
+            'licencja_url = "javascript:alert(1)//',
+            "licencja_url",
+            "niedozwoloną postać",
+        ),
+        ("[dane]", '[logo]\nplik = "conf/nie-ma.svg"\n\n[dane]', "plik =", "nie ma pliku „conf/nie-ma.svg”"),
+        (
+            "[dane]",
+            '[logo]\nplik = "../../etc/logo.svg"\n\n[dane]',
+            "plik =",
+            "względem katalogu podręcznika",
+        ),
+        (
+            "[dane]",
+            '[logo]\nplik = "conf/handbook.toml"\n\n[dane]',
+            "plik =",
+            "logo musi być plikiem .svg albo .png",
+        ),
     ],
 )
-def test_mistakes_are_named_in_polish(tmp_path, old, new, expected):
+def test_mistakes_are_named_in_polish_with_their_line(tmp_path, old, new, line_of, expected):
     root = _broken(tmp_path, old, new)
     with pytest.raises(HandbookError) as raised:
         load_settings(root)
-    text = str(raised.value)
-    assert "Plik ustawień zawiera błędy" in text
-    assert expected in text
-    assert "handbook.toml:" in text  # a line number follows the file name
+    assert "Plik ustawień zawiera błędy" in raised.value.summary
+    problem = next((p for p in raised.value.problems if expected in p.message), None)
+    assert problem is not None, [str(p) for p in raised.value.problems]
+    assert problem.line == _line_of(tmp_path, line_of)
+    assert problem.path.name == "handbook.toml"
 
 
-def test_toml_syntax_error_names_the_line(tmp_path):
-    root = _broken(tmp_path, 'miejsce_wydania = "Pruszków"', "miejsce_wydania = Pruszków")
+def test_missing_required_key_names_its_section(tmp_path):
+    root = _broken(tmp_path, 'nazwa = "Powiat Modrzewski"\n', "")
     with pytest.raises(HandbookError) as raised:
         load_settings(root)
-    problem = raised.value.problems[0]
-    assert problem.line == 12
-    assert "składni TOML" in str(raised.value)
+    (problem,) = raised.value.problems
+    assert problem.message == "pole „powiat.nazwa”: brak wymaganego pola"
+    assert problem.line == _line_of(tmp_path, "[powiat]")
+
+
+def test_toml_syntax_error_names_the_line_in_polish(tmp_path):
+    root = _broken(tmp_path, 'miejsce_wydania = "Modrzew"', "miejsce_wydania = Modrzew")
+    with pytest.raises(HandbookError) as raised:
+        load_settings(root)
+    (problem,) = raised.value.problems
+    assert problem.line == _line_of(tmp_path, "miejsce_wydania")
+    assert "niepoprawna wartość" in problem.message
+    assert "Invalid" not in str(raised.value)
+
+
+def test_settings_not_in_utf8(tmp_path):
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "handbook.toml").write_bytes(BASE.read_text(encoding="utf-8").encode("cp1250"))
+    with pytest.raises(HandbookError, match="UTF-8"):
+        load_settings(tmp_path)
 
 
 def test_missing_settings_file(tmp_path):
     with pytest.raises(HandbookError, match="Nie znaleziono pliku ustawień"):
         load_settings(tmp_path)
+
+
+def test_key_lines_follow_tables_arrays_and_multiline_values():
+    text = '''
+[a]
+x = """jeden
+y = 2
+"""
+lista = [
+  1,
+  { z = 3 },
+]
+[[a.serie]]
+k = 1
+[[a.serie]]
+k = 2
+[a.serie.opcje]
+"klucz w cudzysłowie".b = "# nie komentarz"
+'''
+    lines = key_lines(text)
+    assert lines[("a", "x")] == 3
+    assert ("a", "y") not in lines  # inside a multi-line string
+    assert lines[("a", "lista")] == 6
+    assert lines[("a", "serie", 0, "k")] == 11
+    assert lines[("a", "serie", 1, "k")] == 13
+    assert lines[("a", "serie", 1, "opcje", "klucz w cudzysłowie", "b")] == 15

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 
 import pytest
@@ -33,7 +34,7 @@ def _tree_digest(folder) -> dict[str, str]:
 
 @pytest.fixture
 def mini(make_project):
-    settings = make_project("mini")
+    settings = make_project()
     result = _build(settings)
     assert result.ok, result.warnings
     return settings
@@ -42,19 +43,19 @@ def mini(make_project):
 def test_chart_is_a_numbered_figure_with_data_alt(mini):
     page = _page(mini, "rozdzial.html")
     manifest = read_manifest(mini.charts_dir)
-    figure = page.select_one("figure#wykres-rekrutacja-gminy")
-    assert figure.img["alt"] == manifest["rekrutacja_gminy"].alt
-    assert figure.img["src"] == "_images/rekrutacja_gminy.svg"
+    figure = page.select_one("figure#wykres-wolontariusze-gminy")
+    assert figure.img["alt"] == manifest["wolontariusze_gminy"].alt
+    assert figure.img["src"] == "_images/wolontariusze_gminy.svg"
     caption = figure.figcaption.get_text(" ", strip=True)
     assert caption.startswith("Rys. 1.1")
     assert "(dane ilustracyjne)" in caption
-    assert (mini.html_dir / "_images" / "rekrutacja_gminy.svg").exists()
+    assert (mini.html_dir / "_images" / "wolontariusze_gminy.svg").exists()
 
 
 def test_chart_caption_and_alt_can_be_overridden(mini):
-    figure = _page(mini, "rozdzial.html").select_one("figure#wykres-siec-wzrost")
+    figure = _page(mini, "rozdzial.html").select_one("figure#wykres-godziny-narastajaco")
     assert figure.img["alt"] == "Własny tekst alternatywny"
-    assert "Rys. 1.2 Własny podpis wykresu sieci" in figure.figcaption.get_text(" ", strip=True)
+    assert "Rys. 1.2 Własny podpis wykresu godzin" in figure.figcaption.get_text(" ", strip=True)
 
 
 def test_references_tables_and_footnotes(mini):
@@ -62,7 +63,7 @@ def test_references_tables_and_footnotes(mini):
     text = page.select_one("article").get_text(" ", strip=True)
     assert "Jak pokazuje Rys. 1.1" in text
     assert "Tabela 1.1" in text
-    assert page.select_one('a[href="slowniczek.html#term-grupa-nieformalna"]')
+    assert page.select_one('a[href="slowniczek.html#term-wolontariusz-sasiedzki"]')
     assert page.select("aside.footnote") or page.select(".footnote-list")
 
 
@@ -70,7 +71,7 @@ def test_front_matter_becomes_title_and_byline(mini):
     page = _page(mini, "rozdzial.html")
     assert page.select_one("article h1").get_text(" ", strip=True).startswith("1. Rozdział próbny")
     byline = page.select_one(".handbook-byline").get_text(" ", strip=True)
-    assert "ekspertka ds. rekrutacji, Stowarzyszenie Projekt Raszyn" in byline
+    assert "ekspertka ds. wolontariatu, Fundacja „Zielona Jarzębina”" in byline
     assert "Status rozdziału: szkic" in byline
     assert "Streszczenie" not in page.select_one("article").get_text()  # no docutils abstract box
 
@@ -108,14 +109,19 @@ def test_broken_chapter_fails_in_polish_and_keeps_last_good_output(mini):
             "rozdzial.md:14: odsyłacz do nieistniejącej etykiety „tabela-brak”",
         ),
         (
-            "<grupa nieformalna>",
-            "<grupa formalna>",
-            "rozdzial.md:14: termin „grupa formalna” nie występuje w słowniczku",
+            "<wolontariusz sąsiedzki>",
+            "<wolontariusz miejski>",
+            "rozdzial.md:14: termin „wolontariusz miejski” nie występuje w słowniczku",
+        ),
+        (
+            "```{wykres} samoocena",
+            "```{wykres} samoocenka",
+            "rozdzial.md:40: nieznany wykres „samoocenka”. Dostępne wykresy: godziny_narastajaco, samoocena",
         ),
     ],
 )
 def test_author_mistakes_are_located(make_project, old, new, expected):
-    settings = make_project("mini")
+    settings = make_project()
     chapter = settings.source_dir / "rozdzial.md"
     text = chapter.read_text(encoding="utf-8")
     assert old in text
@@ -123,3 +129,41 @@ def test_author_mistakes_are_located(make_project, old, new, expected):
     result = _build(settings)
     assert not result.ok
     assert any(expected in w for w in result.warnings), result.warnings
+
+
+def test_data_appendix_offers_every_file(mini):
+    page = _page(mini, "dane.html")
+    links = {a.get_text(strip=True): a["href"] for a in page.select("a.download")}
+    package = json.loads((mini.data_dir / "datapackage.json").read_text(encoding="utf-8"))
+    expected = {r["path"] for r in package["resources"]} | {"datapackage.json"}
+    assert set(links) == expected
+    for name, href in links.items():
+        assert (mini.html_dir / href).read_bytes() == (mini.data_dir / name).read_bytes()
+    tables = page.select("table.handbook-data-schema")
+    assert len(tables) == len(package["resources"])
+    first = [td.get_text(strip=True) for td in tables[0].select("tbody tr")[1].select("td")]
+    assert first[:3] == ["ludnosc", "liczba całkowita", "osoby"]
+    assert "zmyślone" in page.select_one(".admonition.important").get_text()
+    footer = _page(mini, "rozdzial.html")
+    assert footer.select_one('footer a[href="dane.html"]')
+    assert footer.select_one('footer a[href="deklaracja.html"]')
+
+
+def test_chart_data_table_is_collapsed_under_each_chart(mini):
+    page = _page(mini, "rozdzial.html")
+    boxes = page.select("details.handbook-chart-data")
+    assert len(boxes) == 3 and not boxes[0].has_attr("open")
+    assert boxes[0].summary.get_text(strip=True).startswith("Dane liczbowe wykresu")
+    headers = [th.get_text(strip=True) for th in boxes[0].select("thead th")]
+    assert headers[0] == "Gmina" and len(headers) == 3
+    rows = [[td.get_text(strip=True) for td in tr.select("td")] for tr in boxes[0].select("tbody tr")]
+    assert rows[0] == ["Modrzew", "6", "5"] and len(rows) == 4
+
+
+def test_the_logo_is_drawn_from_the_settings_when_the_book_has_none(mini):
+    logo = (mini.html_dir / "_static" / "logo.svg").read_text(encoding="utf-8")
+    assert "Sąsiedzka Pracownia Wolontariatu" in logo and "Powiat Modrzewski" in logo
+    assert logo.count("<path") == len(mini.county.gminas)  # one segment per gmina
+    assert mini.colours.primary in logo
+    page = _page(mini, "index.html")
+    assert page.select_one(".navbar-brand img")["src"].endswith("_static/logo.svg")

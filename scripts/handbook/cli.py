@@ -65,11 +65,21 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
 
     both = not (args.html or args.pdf)
     if args.final:
+        from handbook.authoring.checks import placeholders
+
         unfinished = _unfinished_chapters(settings)
         if unfinished:
             print("Wydanie ostateczne wstrzymane: te rozdziały nie mają statusu „gotowy”:", file=sys.stderr)
             for name, status in unfinished:
                 print(f"  handbook/{name}.md: status „{status}”", file=sys.stderr)
+            return EXIT_PROBLEMS
+        left = list(placeholders(settings))
+        if left:
+            print(
+                "Wydanie ostateczne wstrzymane: w ustawieniach zostały pola do uzupełnienia:", file=sys.stderr
+            )
+            for finding in left:
+                print(f"  {finding.format(settings.root)}", file=sys.stderr)
             return EXIT_PROBLEMS
     cmd_charts(settings, args)
     if args.pdf or both:
@@ -126,6 +136,20 @@ def cmd_new_chapter(settings: Settings, args: argparse.Namespace) -> int:
     print(path.relative_to(settings.root))
     if not args.quiet:
         print("Rozdział dodano do spisu treści (handbook/index.md). Podgląd: handbook podglad")
+    return EXIT_OK
+
+
+def cmd_new_book(settings: Settings | None, args: argparse.Namespace) -> int:
+    from handbook.authoring.newbook import new_book
+
+    gminas = tuple(args.gminy.split(",")) if args.gminy else ()
+    new_book(args.katalog_nowy, args.tytul, args.powiat, gminas)
+    target = args.katalog_nowy
+    if not args.quiet:
+        print(f"Utworzono nowy podręcznik w {target}.")
+        print("Uzupełnij conf/handbook.toml (pola „do uzupełnienia”), potem zbuduj go:")
+        print(f"  make BOOK={target}        albo        handbook --katalog {target} buduj")
+        print(f"Co jeszcze zostało do uzupełnienia: handbook --katalog {target} sprawdz")
     return EXIT_OK
 
 
@@ -190,6 +214,12 @@ def parser() -> argparse.ArgumentParser:
         ("liczby", ["numbers"], "pokaż liczby z danych dostępne w tekście", cmd_numbers),
         ("nowy-rozdzial", ["new-chapter"], "utwórz kolejny rozdział z szablonu", cmd_new_chapter),
         ("sprawdz", ["check"], "sprawdź rozdziały i dane bez budowania", cmd_check),
+        (
+            "nowy-podrecznik",
+            ["new-book"],
+            "utwórz szkielet nowego podręcznika (np. dla innego powiatu)",
+            cmd_new_book,  # type: ignore[list-item]
+        ),
     ]
     for name, aliases, help_text, func in entries:
         sub = commands.add_parser(name, aliases=aliases, help=help_text, description=help_text)
@@ -207,6 +237,14 @@ def parser() -> argparse.ArgumentParser:
                 action="store_true",
                 help="wydanie do druku: odmów, jeśli któryś rozdział nie jest „gotowy”",
             )
+        if name == "nowy-podrecznik":
+            sub.set_defaults(needs_settings=False)
+            sub.add_argument(
+                "katalog_nowy", type=Path, metavar="KATALOG", help="nowy (pusty) katalog podręcznika"
+            )
+            sub.add_argument("--tytul", default="", help="tytuł podręcznika")
+            sub.add_argument("--powiat", default="", help="nazwa powiatu, np. „Powiat Nowodworski”")
+            sub.add_argument("--gminy", default="", metavar="GMINY", help="gminy powiatu po przecinku")
         if name == "podglad":
             sub.add_argument("--port", type=int, default=8000, help="port (domyślnie 8000)")
     return main
@@ -215,6 +253,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
+        if not getattr(args, "needs_settings", True):
+            return int(args.func(None, args))
         settings = load_settings(args.katalog)
         return int(args.func(settings, args))
     except HandbookError as error:

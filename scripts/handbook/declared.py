@@ -139,6 +139,8 @@ def read_toml(path: Path, what: str) -> Located:
         polish = next(
             (pl for pattern, pl in _TOML_MESSAGES if re.search(pattern, message)), "błąd składni TOML"
         )
+        if line and _polish_letters_in_name(text.splitlines()[int(line.group(1)) - 1 :][:1]):
+            polish = "nazwy sekcji i pól pisz bez polskich liter (albo ujmij je w cudzysłów)"
         raise HandbookError(
             f"{what.capitalize()} ma błąd składni.",
             [
@@ -252,16 +254,26 @@ def polish(error: Mapping[str, Any]) -> str:
     elif kind == "too_short":
         text += f" (najmniej elementów: {ctx.get('min_length')})"
     value = error.get("input")
-    shown = "" if kind == "missing" or isinstance(value, (dict, list, tuple)) else f" (jest: {_show(value)})"
+    shown = "" if kind == "missing" or isinstance(value, (dict, list, tuple)) else f" (jest: {show(value)})"
     return text + shown
 
 
-def _show(value: object) -> str:
+def show(value: object) -> str:
+    """A value as a message quotes it: „tekst”, true, 12."""
     if isinstance(value, str):
         return f"„{value}”"
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _polish_letters_in_name(lines: list[str]) -> bool:
+    """A section name or key (outside quotes) with letters TOML's bare names do not allow."""
+    if not lines:
+        return False
+    name = lines[0].split("=", 1)[0] if not lines[0].lstrip().startswith("[") else lines[0]
+    name = re.sub(r'"[^"]*"|\'[^\']*\'', "", name)
+    return bool(re.search(r"[^\x00-\x7f]", name))
 
 
 # --- Where each key is -------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from handbook.charts.runner import RunReport, render_charts
+from handbook.charts.spec import Chart, load_charts
 from handbook.data.load import Tables, load_tables
 from handbook.errors import HandbookError
 from handbook.numbers.compute import compute_all, write_numbers
@@ -14,29 +15,36 @@ from handbook.settings import Settings
 
 @dataclass(frozen=True)
 class Declarations:
-    """What the book declares on top of its data: numbers (and, in time, charts)."""
+    """What the book declares on top of its data: numbers and charts."""
 
     numbers: dict[str, NumberSpec]
+    charts: dict[str, Chart]
 
 
 def load_declarations(settings: Settings, tables: Tables) -> Declarations:
     """Every declaration file checked against the data's schema; all problems reported at once."""
     problems, summaries = [], []
     numbers: dict[str, NumberSpec] = {}
+    charts: dict[str, Chart] = {}
     try:
         numbers = load_numbers(settings, tables.schema)
     except HandbookError as error:
         problems += error.problems
         summaries.append(error.summary)
+    try:
+        charts = load_charts(settings, tables)
+    except HandbookError as error:
+        problems += error.problems
+        summaries.append(error.summary)
     if problems or summaries:
         raise HandbookError(" ".join(summaries), problems)
-    return Declarations(numbers)
+    return Declarations(numbers, charts)
 
 
 def prepare_data(settings: Settings) -> tuple[Tables, RunReport]:
     """Everything Sphinx reads from the data: chart SVGs, their manifest and liczby.json."""
     tables = load_tables(settings)
     declared = load_declarations(settings, tables)
-    report = render_charts(settings, tables)
+    report = render_charts(settings, tables, declared.charts)
     write_numbers(compute_all(declared.numbers, tables), settings.charts_dir)
     return tables, report

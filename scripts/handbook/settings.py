@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import Field, field_validator, model_validator
 
 from handbook.declared import Declared, Located, invalid, quoted, read_toml, validate
-from handbook.errors import HandbookError
+from handbook.errors import HandbookError, Problem
 
 SETTINGS_FILE = Path("conf") / "handbook.toml"
 # The book's declarations, next to its settings.
@@ -113,7 +113,7 @@ class Site(Declared):
 class Accessibility(Declared):
     """Fields of the accessibility statement required by the Polish law of 4 April 2019."""
 
-    page: PageName = Field(alias="strona", default="deklaracja-dostepnosci")
+    page: PageName = Field(alias="strona")
     entity: str = Field(alias="podmiot", min_length=1)
     published: dt.date = Field(alias="data_publikacji")
     updated: dt.date = Field(alias="data_aktualizacji")
@@ -165,23 +165,6 @@ class Settings(Declared):
         if dupes:
             raise invalid(f"powtórzony identyfikator organizacji: {', '.join(dupes)}")
         return orgs
-
-    @model_validator(mode="after")
-    def _organisations_in_gminas(self) -> Settings:
-        for org in self.organisations:
-            if org.gmina not in self.county.gminas:
-                raise invalid(
-                    f"organizacja „{org.id}” ma gminę „{org.gmina}”, której nie ma w [powiat] gminy "
-                    f"({quoted(self.county.gminas)})"
-                )
-            if org.role not in self.partnership.roles:
-                raise invalid(
-                    f"organizacja „{org.id}” ma rolę „{org.role}”, której nie ma w [partnerstwo] role; "
-                    f"dozwolone: {quoted(self.partnership.roles)}"
-                )
-        if self.data.illustrative and not self.data.notice:
-            raise invalid("dane są ilustracyjne, więc [dane] uwaga nie może być pusta")
-        return self
 
     # Derived paths: the only place where the layout of a project root is spelled.
     @cached_property
@@ -259,15 +242,40 @@ def load_settings(root: Path | str = ".") -> Settings:
         )
     located = read_toml(path, "plik ustawień")
     settings = validate(Settings, located, "Plik ustawień zawiera błędy:", {"root": root})
-    _check_logo_files(settings, located)
+    problems = _consistency(settings, located)
+    if problems:
+        raise HandbookError("Plik ustawień zawiera błędy:", problems)
     return settings
 
 
-def _check_logo_files(settings: Settings, located: Located) -> None:
+def _consistency(settings: Settings, located: Located) -> list[Problem]:
+    """Rules that tie one section to another, each reported at the key that breaks it."""
     problems = []
+    for index, org in enumerate(settings.organisations):
+        if org.gmina not in settings.county.gminas:
+            problems.append(
+                located.problem(
+                    ("organizacje", index, "gmina"),
+                    f"organizacja „{org.id}” ma gminę „{org.gmina}”, której nie ma w [powiat] gminy; "
+                    f"dozwolone: {quoted(settings.county.gminas)}",
+                )
+            )
+        if org.role not in settings.partnership.roles:
+            problems.append(
+                located.problem(
+                    ("organizacje", index, "rola"),
+                    f"organizacja „{org.id}” ma rolę „{org.role}”, której nie ma w [partnerstwo] role; "
+                    f"dozwolone: {quoted(settings.partnership.roles)}",
+                )
+            )
+    if settings.data.illustrative and not settings.data.notice:
+        problems.append(
+            located.problem(
+                ("dane", "ilustracyjne"), "dane są ilustracyjne, więc [dane] uwaga nie może być pusta"
+            )
+        )
     logo = settings.logo
     for key, value in (("plik", logo.file), ("plik_ciemne_tlo", logo.dark_file), ("ikona", logo.icon)):
         if value and not (settings.root / value).is_file():
             problems.append(located.problem(("logo", key), f"nie ma pliku „{value}” w katalogu podręcznika"))
-    if problems:
-        raise HandbookError("Plik ustawień zawiera błędy:", problems)
+    return problems

@@ -66,9 +66,9 @@ def chapters(settings: Settings) -> list[Path]:
 
 def check_book(settings: Settings) -> list[Finding]:
     """All findings for all chapters and the data, sorted by file and line."""
-    from handbook.charts.registry import all_charts
+    from handbook.charts.spec import chart_names
 
-    findings: list[Finding] = []
+    findings: list[Finding] = list(placeholders(settings))
     numbers: set[str] = set()
     try:
         from handbook.data.load import load_tables
@@ -88,7 +88,7 @@ def check_book(settings: Settings) -> list[Finding]:
         docs={p.stem for p in parsed},
         labels=set(),
         terms=set(),
-        charts=set(all_charts()),
+        charts=chart_names(settings),
         numbers=numbers,
         exempt=set(settings.pages_without_front_matter),
     )
@@ -239,3 +239,17 @@ def _typography(path: Path, text: str, line: int) -> Iterator[Finding]:
         yield Finding(path, line, "UWAGA", "dywiz „ - ” jako myślnik: użyj półpauzy „ – ”.")
     if "  " in text.strip():
         yield Finding(path, line, "UWAGA", "podwójna spacja.")
+
+
+def placeholders(settings: Settings) -> Iterator[Finding]:
+    """Settings still holding the new-book skeleton's „(do uzupełnienia)” values."""
+    from handbook.authoring.newbook import PLACEHOLDER
+
+    path = settings.settings_file
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        code = line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""
+        if PLACEHOLDER in code:
+            key = code.split("=", 1)[0].strip()
+            yield Finding(
+                path, number, "UWAGA", f"pole „{key}” czeka na uzupełnienie: wpisz dane Waszego projektu."
+            )

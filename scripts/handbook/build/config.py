@@ -154,11 +154,11 @@ def pdf_config(settings: Settings, ident: Identity) -> dict[str, Any]:
         "podtytul": pub.subtitle,
         "powiat": settings.county.name,
         "rok": pub.year,
-        "miejsce": pub.place,
+        "miejsce_wydania": pub.place,
         "wydawca": pub.publisher,
         "projekt": project.name,
         # Partners in the order of the roles declared by the book.
-        "organizacje": [
+        "partnerzy": [
             {"nazwa": o.name, "rola": o.role, "gmina": o.gmina}
             for o in sorted(settings.organisations, key=lambda o: settings.partnership.roles.index(o.role))
         ],

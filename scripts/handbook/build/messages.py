@@ -13,7 +13,7 @@ _TRANSLATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for pattern, polish in (
         (
             r"term not in glossary: '(.+)'",
-            "termin „\\1” nie występuje w słowniczku (aneks-b-slowniczek.md); sprawdź pisownię "
+            "termin „\\1” nie występuje w słowniczku (dyrektywa ```{glossary}```); sprawdź pisownię "
             "albo dopisz go do słowniczka",
         ),
         (

@@ -1,24 +1,29 @@
-"""Render every registered chart to SVG, redoing only those whose inputs changed."""
+"""Render every declared chart to SVG, redoing only those whose inputs changed, and the manifest."""
 
 from __future__ import annotations
 
 import hashlib
-import inspect
 import io
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import matplotlib
-import numpy as np
-import pandas as pd
+from matplotlib.figure import Figure
 
+import handbook.charts as charts_package
 from handbook import fmt
-from handbook.charts import style as style_module
-from handbook.charts.registry import Chart, all_charts
-from handbook.charts.style import Style, house_style
+from handbook.charts.custom import custom_frame, render_custom
+from handbook.charts.describe import Table, alt_text, custom_alt, data_table, frame_data, frame_table
+from handbook.charts.draw import draw
+from handbook.charts.frame import chart_data
+from handbook.charts.spec import Chart
+from handbook.charts.style import Style, house_style, mark_illustrative
+from handbook.data import query, schema
 from handbook.data.load import Tables
+from handbook.errors import HandbookError, Problem
 from handbook.products import MANIFEST, ChartEntry, read_manifest
 from handbook.settings import Settings
 
@@ -36,53 +41,72 @@ def chart_style(settings: Settings) -> Style:
 
 def chart_caption(chart: Chart, settings: Settings) -> str:
     suffix = " (dane ilustracyjne)" if settings.data.illustrative else ""
-    return chart.caption + suffix
+    return chart.spec.caption + suffix
 
 
-def _key(chart: Chart, tables: Tables, style: Style) -> str:
+def engine_sources() -> bytes:
+    """The source of every module that shapes a chart: a change to any of them redraws all."""
+    folder = Path(charts_package.__file__).parent
+    files = [*sorted(folder.glob("*.py")), Path(fmt.__file__), Path(query.__file__), Path(schema.__file__)]
+    return b"".join(path.name.encode() + b"\0" + path.read_bytes() for path in files)
+
+
+def chart_key(chart: Chart, tables: Tables, style: Style, settings: Settings, sources: bytes) -> str:
     """Content hash of everything the chart's bytes depend on."""
     digest = hashlib.sha256()
-    for part in (
-        inspect.getsource(chart.plot),
-        inspect.getsource(chart.alt),
-        inspect.getsource(style_module),
-        inspect.getsource(inspect.getmodule(chart.plot)),  # type: ignore[arg-type]
-        matplotlib.__version__,
-        repr(style),
-    ):
-        digest.update(part.encode())
-    for name in chart.tables:
-        digest.update(tables.contents[name])
+    declaration = json.dumps(chart.spec.canonical(), ensure_ascii=False, sort_keys=True)
+    for part in (declaration.encode(), sources, matplotlib.__version__.encode(), style.as_text().encode()):
+        digest.update(part + b"\0")
+    if chart.spec.custom:
+        digest.update(chart.module_path(settings).read_bytes() + b"\0")
+    for name in chart.read_tables(tables):
+        digest.update(name.encode() + b"\0" + tables.contents[name] + b"\0")
     return digest.hexdigest()
 
 
-def data_table(chart: Chart, tables: Tables) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """The chart's numbers as text cells, formatted the Polish way."""
-    frame = chart.table(tables)
-    # One precision per column: a decimal column shows one decimal in every row.
-    decimals = {
-        column: int(
-            pd.api.types.is_float_dtype(frame[column])
-            and not all(float(v).is_integer() for v in frame[column])
-        )
-        for column in frame.columns
-    }
+def describe(chart: Chart, tables: Tables, style: Style, settings: Settings) -> tuple[str, Table]:
+    """The chart's alt text and data table (the declared alt and headers take precedence)."""
+    spec = chart.spec
+    table: Table
+    if spec.custom:
+        frame = custom_frame(chart, settings, tables)
+        if frame is None:
+            alt, table = spec.alt, ((), ())
+        else:
+            alt, table = spec.alt or custom_alt(frame_data(frame)), frame_table(frame)
+    else:
+        data = chart_data(spec, tables, style)
+        alt = spec.alt or alt_text(data, spec.kind, spec.layout)
+        table = data_table(data, spec.kind, spec.layout)
+    columns, rows = table
+    if spec.table_headers:
+        if len(spec.table_headers) != len(columns):
+            raise HandbookError(
+                "Nagłówki tabeli danych wykresu nie pasują do jej kolumn.",
+                [
+                    chart.problem(
+                        f"pole „naglowki_tabeli”: tabela ma {len(columns)} kolumn ({', '.join(columns)}), "
+                        f"a nagłówków podano {len(spec.table_headers)}",
+                        "naglowki_tabeli",
+                    )
+                ],
+            )
+        columns = spec.table_headers
+    return alt, (tuple(columns), rows)
 
-    def cell(column: str, value: object) -> str:
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-            return str(value)
-        return fmt.number(float(value), decimals[column])
 
-    columns = tuple(str(c) for c in frame.columns)
-    rows = tuple(
-        tuple(cell(c, v) for c, v in zip(frame.columns, row, strict=True))
-        for row in frame.itertuples(index=False)
-    )
-    return columns, rows
+def render(chart: Chart, tables: Tables, style: Style, settings: Settings) -> Figure:
+    """The chart's Figure, stamped as illustrative when the data are."""
+    with house_style():
+        if chart.spec.custom:
+            figure = render_custom(chart, settings, tables, style)
+            mark_illustrative(figure, style)
+        else:
+            figure = draw(chart.spec, chart_data(chart.spec, tables, style), style)
+    return figure
 
 
-def svg_bytes(chart: Chart, tables: Tables, style: Style) -> bytes:
-    figure = chart.render(tables, style)
+def svg_bytes(figure: Figure) -> bytes:
     buffer = io.BytesIO()
     with house_style():
         # No date, fixed creator: the same inputs give the same bytes on every machine.
@@ -90,37 +114,47 @@ def svg_bytes(chart: Chart, tables: Tables, style: Style) -> bytes:
     return buffer.getvalue()
 
 
-def render_charts(settings: Settings, tables: Tables, only: set[str] | None = None) -> RunReport:
-    """Write ``<name>.svg`` for every chart whose content hash changed, then the manifest."""
+def render_charts(settings: Settings, tables: Tables, charts: Mapping[str, Chart]) -> RunReport:
+    """Write ``<name>.svg`` for every declared chart whose content hash changed, then the manifest.
+
+    SVGs of charts no longer declared are removed. A chart that fails keeps its previous
+    files; all failures are reported together at the end.
+    """
     out = settings.charts_dir
     out.mkdir(parents=True, exist_ok=True)
     style = chart_style(settings)
+    sources = engine_sources()
     previous = read_manifest(out)
     entries: dict[str, ChartEntry] = {}
     rendered, unchanged = [], []
-    for name, chart in sorted(all_charts().items()):
-        if only is not None and name not in only:
+    problems: list[Problem] = []
+    summaries: list[str] = []
+    for name, chart in sorted(charts.items()):
+        file = f"{name}.svg"
+        try:
+            key = chart_key(chart, tables, style, settings, sources)
+            alt, (columns, rows) = describe(chart, tables, style, settings)
+            old = previous.get(name)
+            if old is None or old.key != key or not (out / file).exists():
+                _write_atomic(out / file, svg_bytes(render(chart, tables, style, settings)))
+                rendered.append(name)
+            else:
+                unchanged.append(name)
+        except HandbookError as error:
+            problems += error.problems
+            summaries.append(error.summary)
             if name in previous:
                 entries[name] = previous[name]
             continue
-        key = _key(chart, tables, style)
-        file = f"{name}.svg"
-        old = previous.get(name)
-        if old is None or old.key != key or not (out / file).exists():
-            _write_atomic(out / file, svg_bytes(chart, tables, style))
-            rendered.append(name)
-        else:
-            unchanged.append(name)
-        columns, rows = data_table(chart, tables)
-        entries[name] = ChartEntry(
-            name, file, chart_caption(chart, settings), chart.alt(tables), key, columns, rows
-        )
-    text = json.dumps({n: asdict(e) for n, e in sorted(entries.items())}, ensure_ascii=False, indent=2)
+        entries[name] = ChartEntry(name, file, chart_caption(chart, settings), alt, key, columns, rows)
+    text = json.dumps({n: asdict(e) for n, e in sorted(entries.items())}, ensure_ascii=False, indent=2) + "\n"
     manifest = out / MANIFEST
-    if not manifest.exists() or manifest.read_text(encoding="utf-8") != text + "\n":
-        _write_atomic(manifest, (text + "\n").encode())
+    if not manifest.exists() or manifest.read_text(encoding="utf-8") != text:
+        _write_atomic(manifest, text.encode())
     for stale in set(previous) - set(entries):
         (out / previous[stale].file).unlink(missing_ok=True)
+    if problems:
+        raise HandbookError(" ".join(dict.fromkeys(summaries)), problems)
     return RunReport(tuple(rendered), tuple(unchanged))
 
 

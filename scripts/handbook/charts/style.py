@@ -9,7 +9,10 @@ from typing import Any
 
 import matplotlib
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import TextToPath
 from matplotlib.ticker import FuncFormatter
 
 from handbook import fmt
@@ -18,6 +21,11 @@ from handbook import fmt
 # 9-point labels stay 9 points in print.
 FIGURE_WIDTH_IN = 5.6
 FIGURE_HEIGHT_IN = 3.3
+# Nothing on a chart is smaller than this (value labels, the illustrative-data stamp aside).
+LABEL_SIZE = 8.0
+TICK_SIZE = 8.5
+# Neutral ink for connecting lines (dumbbells) that must not compete with the palette.
+GREY = "#777777"
 
 RC: dict[str, Any] = {
     "font.family": "DejaVu Sans",  # ships with matplotlib: same glyphs on every machine
@@ -52,16 +60,34 @@ class Style:
     def colour(self, index: int) -> str:
         return self.palette[index % len(self.palette)]
 
+    def as_text(self) -> str:
+        """What of the style shapes a chart's bytes (part of the cache key)."""
+        return repr((self.palette, self.illustrative_label))
+
 
 @contextmanager
 def house_style() -> Iterator[None]:
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(RC):  # type: ignore[arg-type]  # stubs want literal rc keys
         yield
 
 
 def new_figure(height: float = FIGURE_HEIGHT_IN) -> Figure:
-    """A figure not registered with pyplot: no global state, garbage-collected normally."""
-    return Figure(figsize=(FIGURE_WIDTH_IN, height), layout="constrained")
+    """A figure not registered with pyplot: no global state, garbage-collected normally.
+
+    It has an Agg canvas so that text can be measured after a draw (label fitting).
+    """
+    figure = Figure(figsize=(FIGURE_WIDTH_IN, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def text_size(text: str, size: float = TICK_SIZE) -> tuple[float, float]:
+    """Width and height in points of *text* (the widest of its lines) in the house font."""
+    with house_style():
+        prop = FontProperties(family=RC["font.family"], size=size)
+        lines = text.split("\n") or [""]
+        sizes = [TextToPath().get_text_width_height_descent(line, prop, ismath=False) for line in lines]
+    return max(w for w, _, _ in sizes), sum(h for _, h, _ in sizes) * 1.2
 
 
 def polish_ticks(axis: Any) -> None:
@@ -85,7 +111,12 @@ def mark_illustrative(figure: Figure, style: Style) -> None:
     if style.illustrative_label:
         # supxlabel takes part in the constrained layout, so it never overlaps tick labels.
         figure.supxlabel(
-            style.illustrative_label, x=0.995, ha="right", fontsize=7, color="#555555", style="italic"
+            style.illustrative_label,
+            x=0.995,
+            ha="right",
+            fontsize=LABEL_SIZE,
+            color="#555555",
+            style="italic",
         )
 
 

@@ -3,7 +3,7 @@
 The vocabulary is declared by the book in Polish keys and shared by ``conf/wykresy.toml`` and
 ``conf/liczby.toml``:
 
-- ``filtr = { typ = "szkolenie", godziny = { od = 2 }, gmina = { nie = ["A", "B"] } }``;
+- ``filtr = { rodzaj = "warsztat", czas = { od = 2 }, gmina = { nie = ["A", "B"] } }``;
 - ``agregacja`` (liczba, liczba różnych, suma, średnia, średnia ważona, udział, min, max) of a
   ``kolumna`` (a list of columns is their sum in each row), ``waga`` for a weighted mean,
   ``warunek`` for a share, ``dzielnik`` to change units (minutes → hours);
@@ -24,7 +24,7 @@ import pandas as pd
 from pydantic import Field, field_validator
 
 from handbook.data.schema import NUMERIC, TEMPORAL, Column, Resource, Schema
-from handbook.declared import Declared, Loc, quoted
+from handbook.declared import Declared, Loc, quoted, show
 
 Issue = tuple[Loc, str]
 Period = Literal["dzień", "miesiąc", "rok"]
@@ -121,12 +121,12 @@ def _value_problem(column: Column, value: object, ordered: bool = False) -> str 
         )
     if kind in NUMERIC:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return f"kolumna „{column.name}” zawiera liczby (jest: {value!r})"
+            return f"kolumna „{column.name}” zawiera liczby (jest: {show(value)})"
         return None
     if kind in TEMPORAL:
-        return None if _timestamp(value) is not None else f"oczekiwano daty RRRR-MM-DD (jest: {value!r})"
+        return None if _timestamp(value) is not None else f"oczekiwano daty RRRR-MM-DD (jest: {show(value)})"
     if not isinstance(value, str):
-        return f"kolumna „{column.name}” zawiera tekst; ujmij wartość w cudzysłów (jest: {value!r})"
+        return f"kolumna „{column.name}” zawiera tekst; ujmij wartość w cudzysłów (jest: {show(value)})"
     if column.enum is not None and not ordered and value not in column.enum:
         return f"wartości „{value}” nie ma w kolumnie „{column.name}”; dozwolone: {quoted(column.enum)}"
     return None

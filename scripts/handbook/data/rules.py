@@ -1,17 +1,17 @@
 """Rules across files, declared by the book in its Data Package (``"x-reguly"``), and the generic ones.
 
-A single file's schema cannot say that the applications per channel add up to the
-participants who named it, or that only graduates have a final self-assessment. The book
-declares such rules next to its schema, in Polish keys:
+A single file's schema cannot say that the places booked per workshop add up to the
+volunteers who signed up for it, or that only volunteers who finished a course have a
+certificate. The book declares such rules next to its schema, in Polish keys:
 
 ```json
 "x-reguly": [
-  {"opis": "…", "regula": "równe sumie", "tabela": "wydarzenia", "kolumna": "liczba_uczestnikow",
-   "filtr": {"typ": "konferencja"}, "z": {"tabela": "konferencja", "kolumna": "liczba_osob"}},
-  {"opis": "…", "regula": "równe liczbie wierszy", "tabela": "kampania", "kolumna": "zgloszenia",
-   "klucz": "kanal", "z": {"tabela": "uczestnicy", "klucz": "kanal_informacji"}},
-  {"opis": "…", "regula": "tylko gdy", "tabela": "samoocena", "kolumna": "uczestnik",
-   "w": {"tabela": "uczestnicy", "kolumna": "id", "filtr": {"ukonczenie": true}}},
+  {"opis": "…", "regula": "równe sumie", "tabela": "festyny", "kolumna": "goscie",
+   "filtr": {"rodzaj": "finał"}, "z": {"tabela": "stoiska", "kolumna": "odwiedzajacy"}},
+  {"opis": "…", "regula": "równe liczbie wierszy", "tabela": "warsztaty", "kolumna": "zapisani",
+   "klucz": "temat", "z": {"tabela": "wolontariusze", "klucz": "warsztat"}},
+  {"opis": "…", "regula": "tylko gdy", "tabela": "certyfikaty", "kolumna": "wolontariusz",
+   "w": {"tabela": "wolontariusze", "kolumna": "id", "filtr": {"kurs": true}}},
   {"opis": "…", "regula": "zgodne z ustawieniami", "tabela": "gminy",
    "kolumny": {"gmina": "powiat.gminy"}, "komplet": true}
 ]

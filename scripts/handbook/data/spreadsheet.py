@@ -3,7 +3,7 @@
 Polish Excel writes `;`-separated files with a decimal comma, often in Windows-1250 and
 sometimes with a UTF-8 BOM. Each variant is read to the very same table as the canonical
 file, or refused with a message: a value is never silently misread ("1,5" never becomes 15
-or text; „Michałowice” never becomes mojibake).
+or text; „Łódź” never becomes mojibake).
 """
 
 from __future__ import annotations

@@ -1,15 +1,15 @@
 """``conf/liczby.toml``: the numbers a chapter may quote, each declared as a question to one table.
 
 ```toml
-[liczba_absolwentow]
-opis = "liczba liderów, którzy ukończyli program"
-tabela = "uczestnicy"
-filtr = { ukonczenie = true }
+[liczba_wolontariuszy]
+opis = "liczba wolontariuszy, którzy ukończyli kurs"
+tabela = "wolontariusze"
+filtr = { kurs = true }
 agregacja = "liczba"
 
-[zgloszeni_w_gminie]            # a family: {dane}`zgloszeni_w_gminie:Raszyn`
-opis = "liczba liderów zgłoszonych w gminie"
-tabela = "uczestnicy"
+[wolontariusze_w_gminie]        # a family: {dane}`wolontariusze_w_gminie:Dębowo`
+opis = "liczba wolontariuszy w gminie"
+tabela = "wolontariusze"
 dla_kazdego = "gmina"
 ```
 """

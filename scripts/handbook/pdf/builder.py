@@ -107,7 +107,7 @@ class TypstBuilder(Builder):
         keywords = sorted({k for f in front.values() for k in f.slowa_kluczowe})
         orgs = ", ".join(
             f"({markup.string(o['nazwa'])}, {markup.string(o['rola'])}, {markup.string(o['gmina'])})"
-            for o in data["organizacje"]
+            for o in data["partnerzy"]
         )
         logo = Path(data["logo"])
         logo_arg = (
@@ -128,10 +128,10 @@ class TypstBuilder(Builder):
             f"  podtytul: {markup.string(data['podtytul'])},\n"
             f"  powiat: {markup.string(data['powiat'])},\n"
             f"  rok: {markup.string(str(data['rok']))},\n"
-            f"  miejsce: {markup.string(data['miejsce'])},\n"
+            f"  miejsce-wydania: {markup.string(data['miejsce_wydania'])},\n"
             f"  wydawca: {markup.string(data['wydawca'])},\n"
             f"  projekt: {markup.string(data['projekt'])},\n"
-            f"  organizacje: ({orgs},),\n"
+            f"  partnerzy: ({orgs},),\n"
             f"  samorzad: {markup.string(data['samorzad'])},\n"
             f"  finansowanie: [{markup.text(data['finansowanie'])}],\n"
             f"  licencja: {markup.string(data['licencja'])},\n"

@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 class NumberRole(SphinxRole):
-    """``{dane}`liczba_absolwentow``` → ``20``; ``{dane}`zgloszeni_w_gminie:Raszyn``` → ``4``."""
+    """``{dane}`liczba_wolontariuszy``` → ``20``; ``{dane}`wolontariusze_w_gminie:Dębowo``` → ``4``."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         folder = Path(self.config.handbook_charts_dir)
@@ -29,13 +29,13 @@ class NumberRole(SphinxRole):
             hint = (
                 f" Dostępne w tej rodzinie: {', '.join(similar)}."
                 if similar
-                else (" Lista nazw: aneks „Dane projektu” albo `handbook liczby`.")
+                else " Wszystkie nazwy pokazuje polecenie `handbook liczby` (deklaracje: conf/liczby.toml)."
             )
             logger.warning(
                 f"nieznana liczba z danych „{name}”.{hint}",
                 location=self.get_location(),
                 type="handbook",
-                subtype="figure",
+                subtype="number",
             )
             return [nodes.problematic(self.rawtext, self.rawtext)], []
         node = nodes.inline(entry["tekst"], entry["tekst"], classes=["handbook-number"])
