@@ -876,3 +876,51 @@ def test_draw_is_pure(book):
     with house_style():
         one, two = draw(spec, data, chart_style(settings)), draw(spec, data, chart_style(settings))
     assert one is not two and [c.datavalues.tolist() for c in bars(one.axes[0])] == [[3, 2, 0, 1, 2]]
+
+
+def test_a_share_is_shown_in_percent_everywhere(book):
+    text = """
+        [w]
+        podpis = "Dyżury zdalne w gminach"
+        typ = "słupki poziome"
+        tabela = "dyzury"
+        kategorie = "gmina"
+        wartosc = { agregacja = "udział", warunek = { zdalny = true } }
+    """
+    data = data_of(book, text)
+    assert data.percent and data.value_title == "udział"
+    _, rows = data_table(data, "słupki poziome", "obok")
+    assert dict(rows)["Jeziorany"] == "33,3%"  # 1 remote of 3 shifts; one decimal in every cell
+    assert "Borówka: 50,0%" in alt_text(data, "słupki poziome", "obok")
+    ax = figure_of(book, text).axes[0]
+    assert all(label.endswith("%") for label in ticks(ax.xaxis))
+
+
+def test_a_long_time_axis_names_only_some_periods(book):
+    settings, tables = book
+    many = pd.DataFrame(
+        [(f"D{i}", f"2024-03-{i:02d}", "Jeziorany", "sąsiedzki", 1.0, 1, False, "x") for i in range(1, 29)],
+        columns=["id", "data", "gmina", "rodzaj", "godziny", "osoby", "zdalny", "opis"],
+    )
+    many["data"] = pd.to_datetime(many["data"])
+    text = """
+        [w]
+        podpis = "Dyżury dzień po dniu"
+        typ = "linia"
+        tabela = "dyzury"
+        kategorie = "data"
+        okres = "dzień"
+        wartosc = { agregacja = "liczba" }
+        narastajaco = true
+    """
+    figure = render(
+        declare(settings, make_tables({"dyzury": many}), text)["w"],
+        make_tables({"dyzury": many}),
+        chart_style(settings),
+        settings,
+    )
+    figure.canvas.draw()
+    ax = figure.axes[0]
+    shown = ticks(ax.xaxis)
+    assert 3 <= len(shown) <= 10 and shown[0] == f"1{NB}III" and shown[-1] == f"28{NB}III"
+    assert ax.get_ylim()[0] == 0  # a count starts at zero

@@ -243,7 +243,7 @@ def parser() -> argparse.ArgumentParser:
                 "katalog_nowy", type=Path, metavar="KATALOG", help="nowy (pusty) katalog podręcznika"
             )
             sub.add_argument("--tytul", default="", help="tytuł podręcznika")
-            sub.add_argument("--powiat", default="", help="nazwa powiatu, np. „Powiat Nowodworski”")
+            sub.add_argument("--powiat", default="", help="nazwa powiatu, np. „Powiat Przykładowy”")
             sub.add_argument("--gminy", default="", metavar="GMINY", help="gminy powiatu po przecinku")
         if name == "podglad":
             sub.add_argument("--port", type=int, default=8000, help="port (domyślnie 8000)")

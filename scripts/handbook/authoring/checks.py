@@ -244,12 +244,15 @@ def _typography(path: Path, text: str, line: int) -> Iterator[Finding]:
 def placeholders(settings: Settings) -> Iterator[Finding]:
     """Settings still holding the new-book skeleton's „(do uzupełnienia)” values."""
     from handbook.authoring.newbook import PLACEHOLDER
+    from handbook.declared import key_lines
 
     path = settings.settings_file
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        code = line.split("#", 1)[0] if not line.lstrip().startswith("#") else ""
+    text = path.read_text(encoding="utf-8")
+    keys = {line: loc for loc, line in key_lines(text).items()}
+    for number, line in enumerate(text.splitlines(), start=1):
+        code = "" if line.lstrip().startswith("#") else line
         if PLACEHOLDER in code:
-            key = code.split("=", 1)[0].strip()
-            yield Finding(
-                path, number, "UWAGA", f"pole „{key}” czeka na uzupełnienie: wpisz dane Waszego projektu."
-            )
+            loc = keys.get(number, ())
+            key = ".".join(str(p + 1) if isinstance(p, int) else p for p in loc)
+            message = f"pole „{key}” czeka na uzupełnienie: wpisz dane Waszego projektu."
+            yield Finding(path, number, "UWAGA", message)

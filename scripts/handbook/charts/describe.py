@@ -318,7 +318,10 @@ def _mean(data: ChartData, values: np.ndarray) -> str:
     """A mean with one more decimal than whole values have (19,5 rather than 19)."""
     if np.isnan(values).all():
         return "–"
-    text = fmt.number(float(np.nanmean(values)), max(data.decimals, 1))
+    mean = float(np.nanmean(values))
+    if data.percent:
+        return fmt.percent(mean, max(data.decimals, 1))
+    text = fmt.number(mean, max(data.decimals, 1))
     return f"{text}{fmt.NBSP}{data.unit}" if data.unit else text
 
 
@@ -336,7 +339,12 @@ def _value(data: ChartData, value: float) -> str:
 def _signed(data: ChartData, value: float, extra: int = 0) -> str:
     if math.isnan(value):
         return "–"
-    text = fmt.number(abs(value), max(data.decimals, extra))
+    # A change of a share is in percentage points.
+    text = (
+        fmt.number(abs(value) * 100, max(data.decimals, extra)) + " pkt proc."
+        if data.percent
+        else (fmt.number(abs(value), max(data.decimals, extra)))
+    )
     return ("+" if value > 0 else "−" if value < 0 else "") + text
 
 

@@ -40,6 +40,8 @@ HORIZONTAL = ("słupki poziome", "hantle")
 # Category labels of a horizontal chart may take this share of the figure's width.
 LABEL_SHARE = 0.32
 # More points than this on a line: only the last value of each series is written.
+# Time axes with more periods than this name only some of them.
+MAX_TIME_LABELS = 10
 MAX_POINT_LABELS = 15
 MAX_LINES = 3
 POINTS_PER_INCH = 72.0
@@ -61,7 +63,7 @@ class Panel:
 def draw(spec: ChartSpec, data: ChartData, style: Style) -> Figure:
     """The Figure of a declared chart (house style must be active)."""
     horizontal = spec.kind in HORIZONTAL
-    labels = _wrapped_labels(data.labels, horizontal)
+    labels = _thinned(_wrapped_labels(data.labels, horizontal), data)
     panels_count = len(data.series) if spec.layout == "panele" else 1
     figure = new_figure(_height(spec, data, labels, horizontal, panels_count))
     if spec.layout == "panele":
@@ -270,17 +272,18 @@ def _dumbbells(spec: ChartSpec, data: ChartData, panel: Panel) -> None:
 def _value_axis(spec: ChartSpec, panel: Panel, horizontal: bool, data: ChartData) -> None:
     ax = panel.ax
     axis = ax.xaxis if horizontal else ax.yaxis
-    polish_ticks(axis)
+    polish_ticks(axis, percent=data.percent)
     declared = spec.value_axis
     # Whole numbers (counts) get whole ticks unless the book asked for decimals.
-    panel.integer = declared.integer or (data.decimals == 0 and spec.decimals is None)
+    panel.integer = not data.percent and (declared.integer or (data.decimals == 0 and spec.decimals is None))
     if panel.integer:
         axis.set_major_locator(_locator())
     set_limits = ax.set_xlim if horizontal else ax.set_ylim
     get_limits = ax.get_xlim if horizontal else ax.get_ylim
     low, high = get_limits()
-    if spec.kind in ("słupki", "słupki poziome", "obszar") and low > 0:
-        low = 0.0  # bars and areas always start at zero, or their lengths lie
+    counts = spec.kind in ("słupki", "słupki poziome", "obszar") or data.additive or data.cumulative
+    if counts and (low > 0 or (low < 0 and not (np.nan_to_num(data.matrix) < 0).any())):
+        low = 0.0  # bars, areas and counts start at zero, or their lengths (and growth) lie
     if declared.minimum is not None:
         low = declared.minimum
     if declared.maximum is not None:
@@ -361,6 +364,17 @@ def _legend_width(widths: Sequence[float], columns: int) -> float:
 
 
 # --- Sizes and fitting ---------------------------------------------------------------------
+
+
+def _thinned(labels: list[str], data: ChartData) -> list[str]:
+    """A long time axis names every n-th period (and the last): a date per bar is unreadable."""
+    if data.period is None or len(labels) <= MAX_TIME_LABELS:
+        return labels
+    step = math.ceil(len(labels) / MAX_TIME_LABELS)
+    last = len(labels) - 1
+    return [
+        label if i % step == 0 and last - i >= step or i == last else "" for i, label in enumerate(labels)
+    ]
 
 
 def _wrapped_labels(labels: Sequence[str], horizontal: bool) -> list[str]:

@@ -52,6 +52,8 @@ class ChartData:
     period: str | None = None
     # Running totals: the last value is the largest, a mean of them means nothing.
     cumulative: bool = False
+    # Shares (0–1), shown as percentages: "42%".
+    percent: bool = False
     extras: dict[str, tuple[Any, ...]] = field(default_factory=dict)
 
     @property
@@ -68,7 +70,9 @@ class ChartData:
         return len(self.series) > 1 and bool(filled.any()) and bool((filled.sum(axis=1) <= 1).all())
 
     def number(self, value: float) -> str:
-        return "–" if value is None or math.isnan(value) else fmt.number(value, self.decimals)
+        if value is None or math.isnan(value):
+            return "–"
+        return fmt.percent(value, self.decimals) if self.percent else fmt.number(value, self.decimals)
 
 
 def chart_data(spec: ChartSpec, tables: Tables, style: Style) -> ChartData:
@@ -112,6 +116,7 @@ def chart_data(spec: ChartSpec, tables: Tables, style: Style) -> ChartData:
         ),
         period=period,
         cumulative=spec.cumulative,
+        percent=all(m.aggregate == "udział" for _, m, _, _ in measures),
         extras=extras,
     )
     data = _drop_empty_splits(spec, data)
@@ -171,6 +176,8 @@ def _value_title(spec: ChartSpec, columns: Mapping[str, Column]) -> str:
     if spec.value_axis.title:
         return spec.value_axis.title
     measure = spec.value or (spec.series[0] if spec.series else None)
+    if measure is not None and measure.aggregate == "udział":
+        return "udział"
     if measure is not None and len(measure.columns) == 1 and measure.columns[0] in columns:
         return str(columns[measure.columns[0]].label)
     return "liczba"
@@ -209,7 +216,7 @@ def _label(spec: ChartSpec, value: Any, period: str | None, all_values: Sequence
 def _with_decimals(spec: ChartSpec, data: ChartData) -> ChartData:
     if spec.decimals is not None:
         return replace(data, decimals=spec.decimals)
-    values = data.matrix[~np.isnan(data.matrix)]
+    values = data.matrix[~np.isnan(data.matrix)] * (100 if data.percent else 1)
     # Whole numbers stay whole; anything else gets one decimal everywhere in the chart.
     whole = all(float(round(v, 9)).is_integer() for v in values)
     return replace(data, decimals=0 if whole else 1)

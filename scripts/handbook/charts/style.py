@@ -90,12 +90,14 @@ def text_size(text: str, size: float = TICK_SIZE) -> tuple[float, float]:
     return max(w for w, _, _ in sizes), sum(h for _, h, _ in sizes) * 1.2
 
 
-def polish_ticks(axis: Any) -> None:
-    """Format an axis's tick labels the Polish way (space-grouped, decimal comma)."""
+def polish_ticks(axis: Any, percent: bool = False) -> None:
+    """Format an axis's tick labels the Polish way (space-grouped, decimal comma, „42%”)."""
 
     def label(value: float, _position: int) -> str:
         # 2.5 must stay "2,5": only whole ticks lose their decimals.
-        return fmt.number(value, 0 if float(value).is_integer() else 1)
+        shown = value * 100 if percent else value
+        text = fmt.number(shown, 0 if round(float(shown), 9).is_integer() else 1)
+        return text + "%" if percent else text
 
     axis.set_major_formatter(FuncFormatter(label))
 

@@ -1,0 +1,118 @@
+"""`handbook nowy-podrecznik`: a new book builds green at once and carries nothing of another book."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from pypdf import PdfReader
+
+from conftest import BOOK
+from handbook.settings import load_settings
+from names import find_names, own_names
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "handbook.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def new_book(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("nowy") / "podrecznik"
+    created = run(
+        "nowy-podrecznik",
+        str(target),
+        "--tytul",
+        "Aktywni sąsiedzi w Powiecie Lipowskim",
+        "--powiat",
+        "Powiat Lipowski",
+        "--gminy",
+        "Lipowo, Dębnica Górna, Wola Lipowska",
+    )
+    assert created.returncode == 0, created.stderr
+    built = run("--katalog", str(target), "buduj")
+    assert built.returncode == 0, built.stderr
+    assert "Traceback" not in built.stderr
+    return target
+
+
+def test_the_skeleton_has_every_part_of_a_book(new_book):
+    files = {
+        str(p.relative_to(new_book)) for p in new_book.rglob("*") if p.is_file() and "_build" not in p.parts
+    }
+    assert {
+        "conf/handbook.toml",
+        "conf/conf.py",
+        "conf/wykresy.toml",
+        "conf/liczby.toml",
+        "data/datapackage.json",
+        "data/spotkania.csv",
+        "data/README.md",
+        "handbook/index.md",
+        "handbook/01-wprowadzenie.md",
+        "handbook/aneks-a-slowniczek.md",
+        "handbook/aneks-b-dane.md",
+        "handbook/deklaracja-dostepnosci.md",
+    } <= files
+    settings = load_settings(new_book)
+    assert settings.county.name == "Powiat Lipowski"
+    assert settings.county.gminas == ("Lipowo", "Dębnica Górna", "Wola Lipowska")
+    assert settings.publication.title == "Aktywni sąsiedzi w Powiecie Lipowskim"
+
+
+def test_it_builds_a_site_and_a_pdf_with_its_chart_and_number(new_book):
+    settings = load_settings(new_book)
+    page = BeautifulSoup(
+        (settings.html_dir / "01-wprowadzenie.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    figure = page.select_one("figure.handbook-chart-figure")
+    assert figure is not None and figure.img["alt"]
+    assert page.select_one("span.handbook-number").get_text() == "6"  # two meetings in each of 3 gminas
+    text = " ".join(p.extract_text() for p in PdfReader(settings.pdf_file).pages)
+    assert "Powiat Lipowski".upper() in text.upper()
+    logo = (settings.html_dir / "_static" / "logo.svg").read_text(encoding="utf-8")
+    assert "Powiat Lipowski" in logo  # drawn from the settings: the book has no logo file
+
+
+def test_placeholders_are_listed_and_stop_the_final_edition(new_book):
+    check = run("--katalog", str(new_book), "sprawdz")
+    assert check.returncode == 0
+    assert (
+        "conf/handbook.toml:" in check.stdout and "pole „projekt.nazwa” czeka na uzupełnienie" in check.stdout
+    )
+    final = run("--katalog", str(new_book), "buduj", "--final", "--html")
+    assert final.returncode == 1
+    assert "Wydanie ostateczne wstrzymane" in final.stderr
+
+
+def test_nothing_of_the_book_under_test_reaches_the_new_book(new_book):
+    names = own_names(BOOK)
+    outputs = [p.read_text(encoding="utf-8") for p in (new_book / "_build" / "html").rglob("*.html")]
+    outputs += [p.read_text(encoding="utf-8") for p in (new_book / "_build" / "html").rglob("*.svg")]
+    pdf = next((new_book / "_build" / "pdf").glob("*.pdf"))
+    outputs.append(" ".join(page.extract_text() for page in PdfReader(pdf).pages))
+    outputs += [
+        p.read_text(encoding="utf-8")
+        for p in new_book.rglob("*")
+        if p.suffix in (".toml", ".md", ".json", ".csv")
+    ]
+    found = set().union(*(find_names(names, text) for text in outputs))
+    assert found == set()
+
+
+def test_an_existing_folder_is_never_overwritten(tmp_path):
+    (tmp_path / "zajety").mkdir()
+    (tmp_path / "zajety" / "notatki.txt").write_text("ważne", encoding="utf-8")
+    result = run("nowy-podrecznik", str(tmp_path / "zajety"))
+    assert result.returncode == 1
+    assert "już istnieje i nie jest pusty" in result.stderr
+    assert (tmp_path / "zajety" / "notatki.txt").read_text(encoding="utf-8") == "ważne"
