@@ -81,3 +81,33 @@ def test_corrupted_data_leaves_the_last_good_build_byte_identical(tmp_path):
     after = _digest(build)
     assert after.keys() - {".lock"} == before.keys() - {".lock"}
     assert all(after[k] == before[k] for k in before if k != ".lock")
+
+
+def test_a_declaration_mistake_stops_the_build_with_its_line_and_keeps_the_last_build(tmp_path):
+    project = copy_project(tmp_path / "p")
+    assert run("--katalog", str(project), "buduj").returncode == 0
+    build = project / "_build"
+    before = _digest(build)
+    charts = project / "conf" / "wykresy.toml"
+    charts.write_text(
+        charts.read_text(encoding="utf-8").replace('kolumna = "obecni"', 'kolumna = "obecny"', 1),
+        encoding="utf-8",
+    )
+    numbers = project / "conf" / "liczby.toml"
+    numbers.write_text(
+        numbers.read_text(encoding="utf-8").replace('agregacja = "średnia"', 'agregacja = "mediana"', 1),
+        encoding="utf-8",
+    )
+    result = run("--katalog", str(project), "buduj")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    line = next(
+        n for n, text in enumerate(charts.read_text(encoding="utf-8").splitlines(), 1) if "obecny" in text
+    )
+    assert (
+        f"conf/wykresy.toml:{line}: pole „wolontariusze_gminy.serie.2.kolumna”: nie ma kolumny „obecny”"
+        in result.stderr
+    )
+    assert "conf/liczby.toml:" in result.stderr and "(jest: „mediana”)" in result.stderr
+    after = _digest(build)
+    assert all(after[k] == before[k] for k in before if k != ".lock")

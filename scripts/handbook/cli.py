@@ -258,7 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.katalog)
         return int(args.func(settings, args))
     except HandbookError as error:
-        print(f"Błąd: {error}", file=sys.stderr)
+        print(f"Błąd: {error.relative_to(args.katalog.resolve())}", file=sys.stderr)
         return EXIT_PROBLEMS
     except KeyboardInterrupt:
         return EXIT_PROBLEMS

@@ -32,3 +32,12 @@ class HandbookError(Exception):
         lines = [self.summary]
         lines += [f"  {p}" for p in self.problems]
         return "\n".join(lines)
+
+    def relative_to(self, root: Path) -> HandbookError:
+        """The same error with paths inside *root* written relative to it, as editors open them."""
+
+        def shown(path: Path) -> Path:
+            return path.relative_to(root) if path.is_absolute() and path.is_relative_to(root) else path
+
+        problems = [Problem(shown(p.path), p.message, p.line, p.column) for p in self.problems]
+        return HandbookError(self.summary, problems)
