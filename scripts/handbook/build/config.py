@@ -206,8 +206,10 @@ def code_digest() -> str:
     """
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent.parent
-    # Every file of the engine: code, templates, translations, the Typst design.
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+    # Code, templates, translations, the Typst design, the new-book skeleton: every file of
+    # the engine but what Python and Sphinx compile from it (.pyc, .mo).
+    sources = (p for p in package.rglob("*") if p.is_file() and p.suffix not in (".pyc", ".mo"))
+    for path in sorted(sources):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
