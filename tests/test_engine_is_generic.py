@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from book import find_names, own_names
 from conftest import BOOK, REPO
-from names import find_names, own_names
 
 ENGINE = REPO / "scripts" / "handbook"
 TEXT_FILES = {".py", ".typ", ".md", ".html", ".po", ".css_t", ".conf", ".toml", ".json", ".csv", ".svg"}

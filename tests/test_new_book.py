@@ -10,9 +10,9 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
+from book import find_names, own_names
 from conftest import BOOK
 from handbook.settings import load_settings
-from names import find_names, own_names
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -27,16 +27,17 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def new_book(tmp_path_factory) -> Path:
+    # Invented names, so that no county's real book shares one with it.
     target = tmp_path_factory.mktemp("nowy") / "podrecznik"
     created = run(
         "nowy-podrecznik",
         str(target),
         "--tytul",
-        "Aktywni sąsiedzi w Powiecie Lipowskim",
+        "Aktywni sąsiedzi w Powiecie Próbnym",
         "--powiat",
-        "Powiat Lipowski",
+        "Powiat Próbny",
         "--gminy",
-        "Lipowo, Dębnica Górna, Wola Lipowska",
+        "Próbnica, Wzorcowo, Przykładowice",
     )
     assert created.returncode == 0, created.stderr
     built = run("--katalog", str(target), "buduj")
@@ -64,9 +65,9 @@ def test_the_skeleton_has_every_part_of_a_book(new_book):
         "handbook/deklaracja-dostepnosci.md",
     } <= files
     settings = load_settings(new_book)
-    assert settings.county.name == "Powiat Lipowski"
-    assert settings.county.gminas == ("Lipowo", "Dębnica Górna", "Wola Lipowska")
-    assert settings.publication.title == "Aktywni sąsiedzi w Powiecie Lipowskim"
+    assert settings.county.name == "Powiat Próbny"
+    assert settings.county.gminas == ("Próbnica", "Wzorcowo", "Przykładowice")
+    assert settings.publication.title == "Aktywni sąsiedzi w Powiecie Próbnym"
 
 
 def test_it_builds_a_site_and_a_pdf_with_its_chart_and_number(new_book):
@@ -78,9 +79,9 @@ def test_it_builds_a_site_and_a_pdf_with_its_chart_and_number(new_book):
     assert figure is not None and figure.img["alt"]
     assert page.select_one("span.handbook-number").get_text() == "6"  # two meetings in each of 3 gminas
     text = " ".join(p.extract_text() for p in PdfReader(settings.pdf_file).pages)
-    assert "Powiat Lipowski".upper() in text.upper()
+    assert "Powiat Próbny".upper() in text.upper()
     logo = (settings.html_dir / "_static" / "logo.svg").read_text(encoding="utf-8")
-    assert "Powiat Lipowski" in logo  # drawn from the settings: the book has no logo file
+    assert "Powiat Próbny" in logo  # drawn from the settings: the book has no logo file
 
 
 def test_placeholders_are_listed_and_stop_the_final_edition(new_book):
