@@ -433,7 +433,7 @@ def _fit(figure: Figure, panels: Sequence[Panel], horizontal: bool) -> None:
         for panel in panels:
             _thin_value_ticks(figure, panel)
     for _ in range(4):
-        figure.canvas.draw()
+        figure.draw_without_rendering()
         changed = False
         for panel in panels:
             changed |= _inside(figure, panel, horizontal)
@@ -467,7 +467,7 @@ def _fits(ax: Axes, box: Bbox, place: Rectangle | tuple[float, float, float]) ->
 
 def _fit_ticks(figure: Figure, ax: Axes) -> None:
     """Vertical charts: labels that still overlap are rotated; if even that collides, thinned."""
-    figure.canvas.draw()
+    figure.draw_without_rendering()
     renderer = _renderer(figure)
     ticks = [t for t in ax.get_xticklabels() if t.get_text()]
     if len(ticks) < 2:
@@ -492,7 +492,7 @@ def _thin_value_ticks(figure: Figure, panel: Panel) -> None:
     if not isinstance(ax.xaxis.get_major_locator(), MaxNLocator):
         return  # ticks the book set itself (min, max and whole numbers) stay
     for bins in range(len(ax.get_xticks()), 2, -1):
-        figure.canvas.draw()
+        figure.draw_without_rendering()
         renderer = _renderer(figure)
         boxes = [t.get_window_extent(renderer) for t in ax.get_xticklabels() if t.get_text()]
         if all(a.x1 + 6 <= b.x0 for a, b in zip(boxes, boxes[1:], strict=False)):
