@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -187,6 +187,29 @@ def validate_entries(
         except ValidationError as exc:
             found += problems(exc, located, (name,))
     return entries, found
+
+
+def load_entries(
+    path: Path,
+    what: str,
+    model: type[Model],
+    name_pattern: str,
+    name_what: str,
+    check: Callable[[str, Model], Sequence[tuple[Loc, str]]],
+) -> tuple[dict[str, Model], Located | None]:
+    """A declarations file (named sections), each entry validated and then *check*ed.
+
+    A missing file declares nothing. Every problem of every entry is reported at once.
+    """
+    if not path.exists():
+        return {}, None
+    located = read_toml(path, what)
+    entries, found = validate_entries(model, located, name_pattern, name_what)
+    for name, entry in entries.items():
+        found += [located.problem(loc, message) for loc, message in check(name, entry)]
+    if found:
+        raise HandbookError(f"{what.capitalize()} {path.name} zawiera błędy ({len(found)}):", found)
+    return entries, located
 
 
 def problems(exc: ValidationError, located: Located, prefix: Loc = ()) -> list[Problem]:

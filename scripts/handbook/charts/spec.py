@@ -33,7 +33,7 @@ from handbook.data.query import (
     keys,
 )
 from handbook.data.schema import TEMPORAL, Resource
-from handbook.declared import Declared, invalid, quoted, read_toml, validate_entries
+from handbook.declared import Declared, invalid, load_entries, quoted
 from handbook.errors import HandbookError, Problem
 from handbook.settings import Settings
 
@@ -175,17 +175,18 @@ class Chart:
 
 def load_charts(settings: Settings, tables: Tables) -> dict[str, Chart]:
     """The book's declared charts, checked against its data; none if there is no file."""
-    path = settings.charts_file
-    if not path.exists():
-        return {}
-    located = read_toml(path, "plik wykresów")
-    specs, found = validate_entries(ChartSpec, located, NAME_PATTERN, "nazwa wykresu")
     palette = len(settings.colours.charts)
-    for name, spec in specs.items():
-        issues = check_chart(name, spec, tables, palette, settings)
-        found += [located.problem(loc, message) for loc, message in issues]
-    if found:
-        raise HandbookError(f"Plik wykresów {path.name} zawiera błędy ({len(found)}):", found)
+    specs, located = load_entries(
+        settings.charts_file,
+        "plik wykresów",
+        ChartSpec,
+        NAME_PATTERN,
+        "nazwa wykresu",
+        lambda name, spec: check_chart(name, spec, tables, palette, settings),
+    )
+    if located is None:
+        return {}
+    path = located.path
     return {
         name: Chart(
             name,

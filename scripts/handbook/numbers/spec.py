@@ -31,8 +31,7 @@ from handbook.data.query import (
     check_table,
 )
 from handbook.data.schema import TEMPORAL, Schema
-from handbook.declared import invalid, quoted, read_toml, validate_entries
-from handbook.errors import HandbookError
+from handbook.declared import invalid, load_entries, quoted
 from handbook.settings import Settings
 
 NAME_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
@@ -109,15 +108,14 @@ class NumberSpec(Measure):
 
 def load_numbers(settings: Settings, schema: Schema) -> dict[str, NumberSpec]:
     """The book's declared numbers, checked against the data's schema; none if there is no file."""
-    path = settings.numbers_file
-    if not path.exists():
-        return {}
-    located = read_toml(path, "plik liczb")
-    specs, found = validate_entries(NumberSpec, located, NAME_PATTERN, "nazwa liczby")
-    for name, spec in specs.items():
-        found += [located.problem(loc, message) for loc, message in check_number(name, spec, schema)]
-    if found:
-        raise HandbookError(f"Plik liczb {path.name} zawiera błędy ({len(found)}):", found)
+    specs, _ = load_entries(
+        settings.numbers_file,
+        "plik liczb",
+        NumberSpec,
+        NAME_PATTERN,
+        "nazwa liczby",
+        lambda name, spec: check_number(name, spec, schema),
+    )
     return specs
 
 
