@@ -52,7 +52,6 @@ def test_the_skeleton_has_every_part_of_a_book(new_book):
     }
     assert {
         "conf/handbook.toml",
-        "conf/conf.py",
         "conf/wykresy.toml",
         "conf/liczby.toml",
         "data/datapackage.json",

@@ -1,4 +1,4 @@
-"""Sphinx configuration derived from the handbook settings; conf/conf.py only calls this."""
+"""Sphinx configuration derived from a book's settings; the engine's build/conf.py only calls this."""
 
 from __future__ import annotations
 

@@ -18,8 +18,10 @@ from handbook.build.messages import translate
 from handbook.settings import Settings
 from handbook.site.html import PDF_FOLDER
 
-# docutils.conf (Polish quotation marks) is the engine's, the same for every book.
-DOCUTILS_DIR = Path(__file__).resolve().parent
+# conf.py and docutils.conf (Polish quotation marks) are the engine's, the same for every book.
+ENGINE_CONF_DIR = Path(__file__).resolve().parent
+# How the engine's conf.py learns which book it configures.
+ROOT_VARIABLE = "HANDBOOK_ROOT"
 
 
 @dataclass(frozen=True)
@@ -108,10 +110,11 @@ def run_sphinx(settings: Settings, builder: str, outdir: Path, doctrees: Path, w
 
     # As sphinx-build does: docutils' global registries are restored afterwards, so several
     # builds can run in one process (the tests, a preview server).
-    with patch_docutils(str(DOCUTILS_DIR)), docutils_namespace():
+    os.environ[ROOT_VARIABLE] = str(settings.root)
+    with patch_docutils(str(ENGINE_CONF_DIR)), docutils_namespace():
         app = Sphinx(
             srcdir=settings.source_dir,
-            confdir=settings.conf_dir,
+            confdir=ENGINE_CONF_DIR,
             outdir=outdir,
             doctreedir=doctrees,
             buildername=builder,
