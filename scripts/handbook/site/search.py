@@ -13,7 +13,7 @@ BUNDLE = "_pagefind"
 def index_site(outdir: Path) -> str | None:
     """Index *outdir* in place; returns Pagefind's complaint, or None when it succeeded.
 
-    Only elements marked ``data-pagefind-body`` (the chapter text, see conf/templates) are
+    Only elements marked ``data-pagefind-body`` (the chapter text, see site/theme/templates) are
     indexed, so navigation and footers never appear in results.
     """
     shutil.rmtree(outdir / BUNDLE, ignore_errors=True)  # no fragments of an older index

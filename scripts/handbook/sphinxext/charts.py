@@ -1,4 +1,4 @@
-"""The ``wykres`` directive: a registered chart placed as a numbered figure by its name."""
+"""The ``wykres`` directive: a declared chart placed as a numbered figure by its name."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def chart_label(name: str) -> str:
 
 
 class ChartDirective(SphinxDirective):
-    """```{wykres} name``` with optional ``:podpis:`` and ``:alt:`` overriding the registry."""
+    """```{wykres} name``` with optional ``:podpis:`` and ``:alt:`` overriding the generated ones."""
 
     required_arguments = 1
     has_content = False
