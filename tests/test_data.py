@@ -347,3 +347,12 @@ def test_a_rule_may_only_name_lists_of_the_settings(project):
         "nie ma listy „powiat.gminki” w conf/handbook.toml; dostępne:" in p and "powiat.gminy" in p
         for p in problems
     )
+
+
+def test_lists_of_one_rule_come_from_one_section(project):
+    def edit(package):
+        package["x-reguly"][0]["kolumny"] = {"gmina": "powiat.gminy", "ludnosc": "organizacje.id"}
+
+    _edit_package(project, edit)
+    problems = _problems(project)
+    assert any("listy jednej reguły muszą być z jednej sekcji ustawień" in p for p in problems), problems

@@ -141,6 +141,15 @@ def _check(
                     f"nie ma listy „{setting}” w {SETTINGS_FILE}; dostępne: {', '.join(lists)}",
                 )
             )
+    sections = {setting.split(".", 1)[0] for setting in rule.settings_lists.values()}
+    if len(sections) > 1:
+        # Columns compared together (an id with a name) come from the entries of one section.
+        issues.append(
+            (
+                (*loc, "kolumny"),
+                f"listy jednej reguły muszą być z jednej sekcji ustawień (są: {', '.join(sorted(sections))})",
+            )
+        )
     return issues
 
 
