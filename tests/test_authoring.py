@@ -270,6 +270,17 @@ def test_preview_shows_an_edited_chapter(project):
         while "Zdanie dopisane podczas podglądu." not in _get(url):
             assert time.monotonic() - edited < 60, "the preview did not show the edit"
             time.sleep(0.3)
+        # A changed declaration runs the data stage: "po kursie" counts everyone now (12, not 8).
+        numbers = project / "conf" / "liczby.toml"
+        numbers.write_text(
+            numbers.read_text(encoding="utf-8").replace("filtr = { kurs = true }\n", "", 1), encoding="utf-8"
+        )
+        edited = time.monotonic()
+        while "Kurs ukończyło 12 z" not in " ".join(
+            re.sub(r"<[^>]+>", "", _get(url)).replace("\u00a0", " ").split()
+        ):
+            assert time.monotonic() - edited < 60, "the preview did not show the changed number"
+            time.sleep(0.3)
     finally:
         preview.terminate()
         preview.wait(timeout=20)

@@ -3,7 +3,9 @@
 sphinx-autobuild starts a new ``python -m sphinx`` for every change, which spends most of its
 time importing Sphinx, MyST, the theme and our extensions again. Here the modules are imported
 once; each rebuild runs in a process forked from this one (sphinx-autobuild's own process pool),
-so an edited chapter appears in the browser about a second after it is saved.
+so an edited chapter appears in the browser about a second after it is saved. A saved CSV,
+Data Package, settings or chart/number declaration runs the data stage first, so a chart
+being declared shows as it is written.
 """
 
 from __future__ import annotations
@@ -30,9 +32,30 @@ class InProcessBuilder:
         names = ", ".join(p.name for p in changed_paths[:5])
         if names:
             print(f"Zmiana: {names} – odświeżam podgląd…", flush=True)
+        if self._data_changed(changed_paths) and not self._data_stage():
+            return  # the message is printed; the preview keeps its last good pages
         doctrees = self.settings.build_dir / ".preview-doctrees"
         run_sphinx(self.settings, "html", self.outdir, doctrees, sys.stderr)
         print(f"Podgląd gotowy ({time.perf_counter() - start:.1f} s).", flush=True)
+
+    def _data_changed(self, paths: Sequence[Path]) -> bool:
+        folders = (self.settings.conf_dir, self.settings.data_dir)
+        return any(Path(p).resolve().is_relative_to(folder) for p in paths for folder in folders)
+
+    def _data_stage(self) -> bool:
+        """Charts and numbers again from the saved files; False (with a message) if they are wrong."""
+        from handbook.errors import HandbookError
+        from handbook.pipeline import prepare_data
+        from handbook.settings import load_settings
+
+        try:
+            self.settings = load_settings(self.settings.root)
+            prepare_data(self.settings)
+        except HandbookError as error:
+            print(f"Błąd: {error.relative_to(self.settings.root)}", file=sys.stderr, flush=True)
+            print("Podgląd pokazuje ostatnią poprawną wersję.", file=sys.stderr, flush=True)
+            return False
+        return True
 
 
 def serve(settings: Settings, port: int) -> None:
@@ -55,7 +78,7 @@ def serve(settings: Settings, port: int) -> None:
     builder(changed_paths=())
     url_host = f"127.0.0.1:{port}"
     watcher = RebuildServer(
-        [settings.source_dir, settings.charts_dir],
+        [settings.source_dir, settings.charts_dir, settings.conf_dir, settings.data_dir],
         IgnoreFilter([outdir, settings.build_dir / ".preview-doctrees"], []),
         change_callback=builder,
     )
