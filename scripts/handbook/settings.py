@@ -224,10 +224,13 @@ class Settings(Declared):
         return ("index", self.accessibility.page, *self.pages.without_front_matter)
 
     def book_file(self, relative: str) -> Path:
-        """A file named in the settings, inside the book (never outside its folder)."""
+        """A file a book file names (a logo, a custom chart), never outside the book's folder."""
         path = (self.root / relative).resolve()
         if not path.is_relative_to(self.root):
-            raise HandbookError(f"Ścieżka „{relative}” w {SETTINGS_FILE} wychodzi poza katalog podręcznika.")
+            raise HandbookError(
+                f"Ścieżka „{relative}” wychodzi poza katalog podręcznika; podaj ścieżkę wewnątrz niego, "
+                "np. conf/logo.svg."
+            )
         return path
 
 
