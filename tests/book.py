@@ -6,6 +6,7 @@ county's book; the genericity tests use the names that belong to one book only.
 
 from __future__ import annotations
 
+import ast
 import functools
 import json
 import re
@@ -154,53 +155,90 @@ def engine_vocabulary() -> set[str]:
     return words
 
 
-def book_names(book: Path, generic: bool = True) -> set[str]:
-    """Proper names and identifiers that belong to one book only.
-
-    Names of the county, the project, the publication, gminas and partners (with the stem of
-    the county's adjective, to catch its inflected forms), table names, column names that are
-    identifiers (with „_”), chart and number names, and chapter file names. Plain words that
-    a book shares with the engine's own vocabulary (``gminy``, ``organizacje``…) are left out.
-    """
+def _own(book: Path) -> tuple[set[str], set[str]]:
+    """(proper names, identifiers) of *book*, before anything is taken away."""
     settings = load_settings(book)
-    names = {
+    proper = {
         settings.county.name,
         settings.project.name,
         settings.publication.title,
         settings.publication.publisher,
         *settings.county.gminas,
         *(o.name for o in settings.organisations),
-        *(o.id for o in settings.organisations),
     }
     adjective = settings.county.name.split()[-1]
     if len(adjective) > 7:
-        names.add(adjective[:-3])  # „Pruszkowski” → „Pruszkow”, found in „Pruszkowskiego”
+        proper.add(adjective[:-3])  # „Pruszkowski” → „Pruszkow”, found in „Pruszkowskiego”
+    identifiers = {o.id for o in settings.organisations}
     package = json.loads((settings.data_dir / "datapackage.json").read_text(encoding="utf-8"))
     for resource in package.get("resources", []):
-        names.add(resource["name"])
-        names.update(f["name"] for f in resource.get("schema", {}).get("fields", []) if "_" in f["name"])
+        identifiers.add(resource["name"])
+        identifiers.update(
+            f["name"] for f in resource.get("schema", {}).get("fields", []) if "_" in f["name"]
+        )
     for declarations in (settings.charts_file, settings.numbers_file):
         if declarations.exists():
-            names.update(tomllib.loads(declarations.read_text(encoding="utf-8")))
-    names.update(p.stem for p in settings.source_dir.glob("*.md"))
-    if generic:
-        names -= engine_vocabulary() | {"index", settings.accessibility.page, ""}
-    return {n for n in names if len(n) >= 4}
+            identifiers.update(tomllib.loads(declarations.read_text(encoding="utf-8")))
+    identifiers.update(p.stem for p in settings.source_dir.glob("*.md"))
+    identifiers -= {"index", settings.accessibility.page}
+    return proper, identifiers
 
 
 @functools.cache
-def skeleton_names() -> frozenset[str]:
+def _skeleton() -> tuple[frozenset[str], frozenset[str]]:
     """Names of the book `nowy-podrecznik` writes: a book that keeps them shares them with the engine."""
     from handbook.authoring.newbook import new_book
 
     with tempfile.TemporaryDirectory() as folder:
-        new_book(Path(folder) / "szkielet")
-        return frozenset(book_names(Path(folder) / "szkielet", generic=False))
+        proper, identifiers = (
+            _own(Path(folder) / "szkielet") if new_book(Path(folder) / "szkielet") else ((), ())
+        )
+        return frozenset(proper), frozenset(identifiers)
 
 
-def own_names(book: Path) -> set[str]:
-    """The names of *book* that no other book has: without those of the skeleton."""
-    return book_names(book) - skeleton_names()
+def proper_names(book: Path) -> set[str]:
+    """Names of the county, its gminas, the partners, the project and the publication.
+
+    Nothing else may write them: they are found anywhere, in prose as in code.
+    """
+    proper, _ = _own(book)
+    return {n for n in proper - _skeleton()[0] if len(n) >= 4}
+
+
+def identifiers(book: Path) -> set[str]:
+    """Names of the book's tables, columns (with „_”), charts, numbers, chapters and partners' ids.
+
+    Words like these (``wolontariusze``, ``liczba_uczestnikow``) may fairly appear in an example
+    of the engine's documentation: they are looked for in its code only.
+    """
+    _, names = _own(book)
+    names -= engine_vocabulary() | _skeleton()[1]
+    return {n for n in names if len(n) >= 4}
+
+
+def code_of(path: Path) -> str:
+    """What a file does, without what it says: Python without docstrings and comments."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix != ".py":
+        return text
+    parts: list[str] = []
+    tree = ast.parse(text)
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings:
+            parts.append(node.value)
+        elif isinstance(node, ast.Name):
+            parts.append(node.id)
+        elif isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+    return "\n".join(parts)
 
 
 def find_names(names: set[str], text: str) -> set[str]:

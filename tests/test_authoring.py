@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import re
 import socket
 import subprocess
@@ -54,7 +55,7 @@ def project(tmp_path: Path) -> Path:
 def _findings(project: Path, text: str) -> list[str]:
     (project / "handbook" / "test.md").write_text(text, encoding="utf-8")
     settings = load_settings(project)
-    return [f.format(settings.root) for f in check_book(settings)]
+    return [f.format(settings.root) for f in check_book(settings) if f.path.name == "test.md"]
 
 
 # One faulty chapter per check: (what to change in GOOD, expected "plik:wiersz: POZIOM: …").
@@ -162,8 +163,12 @@ def test_new_chapter_is_numbered_listed_and_valid(project):
         "Stowarzyszenie Przyjaciół Modrzewia",
     ):
         assert name in chapter, name
+    assert "% - Wykres z danych: ```{wykres} wolontariusze_gminy```" in chapter
     settings = load_settings(project)
-    assert [f for f in check_book(settings) if "-wolontariat" in str(f.path)] == []
+    findings = [f for f in check_book(settings) if "01-wolontariat" in str(f.path)]
+    # Nothing wrong, only the template's text to replace (its summary and first paragraph).
+    assert {f.level for f in findings} == {"UWAGA"} and len(findings) == 2
+    assert all("czeka na uzupełnienie" in f.message for f in findings)
     assert run("--katalog", str(project), "nowy-rozdzial", "  ").returncode == 1
 
 
@@ -230,8 +235,16 @@ def _free_port() -> int:
 
 
 def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local preview
-        return response.read().decode("utf-8")
+    """The page, asked again when the server is just replacing it (a rebuild swaps the file)."""
+    for attempt in range(10):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local preview
+                return response.read().decode("utf-8")
+        except (OSError, http.client.HTTPException):
+            if attempt == 9:
+                raise
+            time.sleep(0.3)
+    raise AssertionError("unreachable")
 
 
 def test_preview_shows_an_edited_chapter(project):

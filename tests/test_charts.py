@@ -891,7 +891,9 @@ def test_a_share_is_shown_in_percent_everywhere(book):
     assert data.percent and data.value_title == "udział"
     _, rows = data_table(data, "słupki poziome", "obok")
     assert dict(rows)["Jeziorany"] == "33,3%"  # 1 remote of 3 shifts; one decimal in every cell
-    assert "Borówka: 50,0%" in alt_text(data, "słupki poziome", "obok")
+    alt = alt_text(data, "słupki poziome", "obok")
+    assert "Borówka: 50,0%" in alt
+    assert "Średnio" not in alt  # the mean of the gminas' shares is not the county's share
     ax = figure_of(book, text).axes[0]
     assert all(label.endswith("%") for label in ticks(ax.xaxis))
 
@@ -924,3 +926,21 @@ def test_a_long_time_axis_names_only_some_periods(book):
     shown = ticks(ax.xaxis)
     assert 3 <= len(shown) <= 10 and shown[0] == f"1{NB}III" and shown[-1] == f"28{NB}III"
     assert ax.get_ylim()[0] == 0  # a count starts at zero
+
+
+def test_a_grouped_split_with_many_cells_is_summarised_per_category(book, monkeypatch):
+    monkeypatch.setattr("handbook.charts.describe.VALUE_LIMIT", 10)
+    text = """
+        [w]
+        podpis = "Dyżury według gmin i rodzaju"
+        tabela = "dyzury"
+        kategorie = "gmina"
+        podzial = "rodzaj"
+        wartosc = { agregacja = "suma", kolumna = "godziny" }
+        uklad = "obok"
+    """
+    data = data_of(book, text)
+    assert len(data.keys) * len(data.series) > 10  # 5 gminas × 3 kinds: more than is read out
+    alt = alt_text(data, "słupki", "obok")
+    assert "Jeziorany: najwięcej „sąsiedzki” (4,0)" in alt
+    assert "Wielka Łąka Zaodrzańska: najwięcej „sąsiedzki”" in alt

@@ -225,8 +225,13 @@ def test_free_text_column_must_be_declared_safe(project):
                     del spec["x-rodo-bezpieczne"]
 
     _edit_package(project, undeclare)
-    problems = _problems(project)
-    assert any("datapackage.json: kolumna tekstowa „temat” w zasobie „warsztaty”" in p for p in problems)
+    with pytest.raises(HandbookError) as raised:
+        load_tables(load_settings(project))
+    assert raised.value.summary.startswith("Opis danych datapackage.json zawiera błędy (1)")
+    (problem,) = raised.value.problems
+    assert "kolumna tekstowa „temat” w zasobie „warsztaty”" in problem.message
+    lines = (project / "data" / "datapackage.json").read_text(encoding="utf-8").splitlines()
+    assert lines[problem.line - 1].strip() == "{" and '"name": "temat"' in lines[problem.line]
 
 
 def test_dates_outside_the_project_period(project):
@@ -356,3 +361,17 @@ def test_lists_of_one_rule_come_from_one_section(project):
     _edit_package(project, edit)
     problems = _problems(project)
     assert any("listy jednej reguły muszą być z jednej sekcji ustawień" in p for p in problems), problems
+
+
+def test_foreign_keys_may_name_their_columns_in_a_list(project):
+    def as_lists(package):
+        for resource in package["resources"]:
+            for key in resource["schema"].get("foreignKeys", []):
+                key["fields"] = [key["fields"]]
+                key["reference"]["fields"] = [key["reference"]["fields"]]
+
+    _edit_package(project, as_lists)
+    tables = load_tables(load_settings(project))
+    assert tables.schema.resources["wolontariusze"].columns["gmina"].reference == ("gminy", "gmina")
+    _edit(project, "wolontariusze.csv", "W04,Jarzębiny", "W04,Jarzebiny")
+    assert any("nie występuje w pliku gminy.csv" in p for p in _problems(project))

@@ -47,3 +47,26 @@ def test_date_uses_the_genitive(day, expected):
 def test_month_and_short_date():
     assert fmt.month(dt.date(2017, 10, 1)) == "październik"
     assert fmt.short_date(dt.date(2017, 11, 19)) == f"19{NB}XI"
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (0, "0 błędów"),
+        (1, "1 błąd"),
+        (2, "2 błędy"),
+        (4, "4 błędy"),
+        (5, "5 błędów"),
+        (12, "12 błędów"),
+        (22, "22 błędy"),
+        (25, "25 błędów"),
+        (104, "104 błędy"),
+        (111, "111 błędów"),
+    ],
+)
+def test_counts_take_the_polish_form_of_their_noun(n, expected):
+    assert fmt.count(n, ("błąd", "błędy", "błędów")).replace(NB, " ") == expected
+
+
+def test_a_fraction_takes_the_genitive_singular():
+    assert fmt.plural(2.5, ("godzina", "godziny", "godzin")) == "godziny"

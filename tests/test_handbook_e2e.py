@@ -24,6 +24,7 @@ from book import (
     data_appendix,
     declared_charts,
     directives,
+    first_chapter,
     html_name,
     normalise,
     sources,
@@ -189,7 +190,9 @@ def test_footer_and_banner_notices(site, pages):
 
 def test_identity(site, pages):
     settings = site.settings
-    assert pages["index.html"].title.get_text().startswith(settings.publication.title)
+    # Every page's title names the publication (html_title), whatever the home page's heading.
+    for name in ("index.html", f"{first_chapter(settings)}.html"):
+        assert settings.publication.title in pages[name].title.get_text(), name
     css = (settings.html_dir / "_static" / "tozsamosc.css").read_text(encoding="utf-8")
     assert settings.colours.primary in css
     assert "@media print" in css

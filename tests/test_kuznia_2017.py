@@ -35,7 +35,7 @@ def _expected(root: Path, name: str) -> dict:
 def test_the_39_numbers_give_the_same_92_texts(frozen):
     settings = load_settings(frozen)
     tables = load_tables(settings)
-    specs = load_numbers(settings, tables.schema)
+    specs = load_numbers(settings, tables)
     assert len(specs) == 39
     assert compute_all(specs, tables) == _expected(frozen, "liczby.json")
 

@@ -27,7 +27,7 @@ def _numbers(settings, extra: str = "") -> dict[str, str]:
         with settings.numbers_file.open("a", encoding="utf-8") as file:
             file.write("\n" + extra)
     tables = load_tables(settings)
-    return {k: v["tekst"] for k, v in compute_all(load_numbers(settings, tables.schema), tables).items()}
+    return {k: v["tekst"] for k, v in compute_all(load_numbers(settings, tables), tables).items()}
 
 
 def test_every_aggregate_of_the_test_book(book):
@@ -274,6 +274,16 @@ def _line(settings, needle: str) -> int:
             "nieznane pole „liczba” (literówka?); dozwolone pola: agregacja, dla_kazdego",
         ),
         (
+            'tabela = "warsztaty"\nfiltr = { gmina = "Modrzewie" }',
+            "filtr",
+            "wartości „Modrzewie” nie ma w kolumnie „gmina” pliku gminy; są: „Dębowa Góra”, „Jarzębiny”",
+        ),
+        (
+            'tabela = "warsztaty"\nfiltr = { temat = { nie = "Dyżur sasiedzki" } }',
+            "filtr",
+            "wartości „Dyżur sasiedzki” nie ma w danych kolumny „temat”; są:",
+        ),
+        (
             'tabela = "warsztaty"\nagregacja = "ostatnia wartość"\nkolumna = "obecni"',
             "[nowa]",
             "potrzebuje pola wedlug",
@@ -285,7 +295,7 @@ def test_declaration_mistakes_are_located(book, declaration, needle, expected):
         file.write(f'\n[nowa]\nopis = "nowa liczba"\n{declaration}\n')
     tables = load_tables(book)
     with pytest.raises(HandbookError) as raised:
-        load_numbers(book, tables.schema)
+        load_numbers(book, tables)
     problem = next((p for p in raised.value.problems if expected in p.message), None)
     assert problem is not None, [str(p) for p in raised.value.problems]
     assert problem.line == _line(book, needle)
@@ -302,7 +312,7 @@ def test_a_name_with_other_characters_is_refused(book, section, expected):
     with book.numbers_file.open("a", encoding="utf-8") as file:
         file.write(f'\n{section}\nopis = "x"\ntabela = "gminy"\n')
     with pytest.raises(HandbookError) as raised:
-        load_numbers(book, load_tables(book).schema)
+        load_numbers(book, load_tables(book))
     assert expected in str(raised.value)
     assert (
         raised.value.problems[0].line == len(book.numbers_file.read_text(encoding="utf-8").splitlines()) - 2
@@ -325,6 +335,9 @@ def test_role_inserts_the_numbers(built):
     text = " ".join(page.select_one("article").get_text().replace(NB, " ").split())
     assert "Kurs ukończyło 8 z 12 osób (67%), w Jarzębinach 3." in text
     assert "Zajęcia trwały 16 marca – 9 listopada 2024 r., pierwsze odbyły się 16 marca 2024 r." in text
+    # The date's „r.” and the author's full stop are one dot.
+    assert "Pierwsze zajęcia w projekcie odbyły się 16 marca 2024 r. " in text + " "
+    assert "r.." not in text
     assert page.select("span.handbook-number")
 
 
@@ -357,3 +370,34 @@ def test_cli_lists_the_numbers(built):
     assert result.returncode == 0, result.stderr
     assert "wolontariusze_w_gminie:Olszanka Wielka" in result.stdout
     assert "liczba wolontariuszy po kursie" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "expected"),
+    [
+        (1, 0, "1 osoba"),
+        (3, 0, "3 osoby"),
+        (22, 0, "22 osoby"),
+        (12, 0, "12 osób"),
+        (125, 0, "125 osób"),
+        (2.5, 1, "2,5 osoby"),
+    ],
+)
+def test_a_number_may_carry_its_noun_in_the_right_form(value, decimals, expected):
+    spec = NumberSpec.model_validate(
+        {
+            "opis": "x",
+            "tabela": "t",
+            "rzeczownik": ["osoba", "osoby", "osób"],
+            "miejsca_po_przecinku": decimals,
+        }
+    )
+    assert format_value(value, spec).replace(NB, " ") == expected
+
+
+def test_a_noun_needs_three_forms(book):
+    with book.numbers_file.open("a", encoding="utf-8") as file:
+        file.write('\n[nowa]\nopis = "x"\ntabela = "warsztaty"\nrzeczownik = ["osoba", "osób"]\n')
+    with pytest.raises(HandbookError) as raised:
+        load_numbers(book, load_tables(book))
+    assert "rzeczownik to trzy formy" in str(raised.value)

@@ -21,6 +21,7 @@ import pytest
 
 from conftest import BOOK, REPO
 from handbook.data.load import load_tables
+from handbook.data.schema import foreign_keys
 from handbook.errors import HandbookError
 from handbook.settings import load_settings
 
@@ -35,10 +36,9 @@ def _protected(package: dict[str, Any]) -> set[tuple[str, str]]:
         keys = schema.get("primaryKey", [])
         for column in [keys] if isinstance(keys, str) else keys:
             protected.add((resource["name"], column))
-        for key in schema.get("foreignKeys", []):
-            protected.add((resource["name"], key["fields"]))
-            target = key["reference"]
-            protected.add((target.get("resource") or resource["name"], target["fields"]))
+        for key in foreign_keys(resource):
+            protected |= {(resource["name"], column) for column in key.fields}
+            protected |= {(key.resource, column) for column in key.reference}
         for field in schema.get("fields", []):
             if field.get("constraints", {}).get("unique"):
                 protected.add((resource["name"], field["name"]))

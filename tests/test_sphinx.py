@@ -143,6 +143,10 @@ def test_data_appendix_offers_every_file(mini):
     assert len(tables) == len(package["resources"])
     first = [td.get_text(strip=True) for td in tables[0].select("tbody tr")[1].select("td")]
     assert first[:3] == ["ludnosc", "liczba całkowita", "osoby"]
+    assert first[4] == "wymagana; co najmniej 1"
+    # A pattern is code: „[0-9]” keeps its hyphen (prose would get a dash).
+    pattern = tables[2].select("tbody tr")[0].select("td")[4].select_one("code")
+    assert pattern.get_text() == "^W[0-9]{2}$"
     assert "zmyślone" in page.select_one(".admonition.important").get_text()
     footer = _page(mini, "rozdzial.html")
     assert footer.select_one('footer a[href="dane.html"]')

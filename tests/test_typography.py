@@ -29,6 +29,8 @@ NB, ND = "\u00a0", "\u2013"
         ),
         ("identyfikator U01 i W12", f"identyfikator U01 i{NB}W12"),
         ("koło-w zespole", "koło-w zespole"),
+        ("Deklarację sporządzono 15 marca 2026 r..", f"Deklarację sporządzono 15 marca 2026{NB}r."),
+        ("I tak dalej...", f"I{NB}tak dalej..."),
     ],
 )
 def test_rules_on_sentences(text, expected):

@@ -10,10 +10,14 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from handbook import fmt
 from handbook.errors import HandbookError
 from handbook.settings import Settings, load_settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+PROBLEMS = ("problem", "problemy", "problemów")
+ERRORS = ("błąd", "błędy", "błędów")
+REMARKS = ("uwaga", "uwagi", "uwag")
 
 
 class _PolishFormatter(argparse.HelpFormatter):
@@ -73,7 +77,7 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
             for name, status in unfinished:
                 print(f"  handbook/{name}.md: status „{status}”", file=sys.stderr)
             return EXIT_PROBLEMS
-        left = list(placeholders(settings))
+        left = [f for f in placeholders(settings) if "czeka na uzupełnienie" in f.message]
         if left:
             print(
                 "Wydanie ostateczne wstrzymane: w ustawieniach zostały pola do uzupełnienia:", file=sys.stderr
@@ -122,7 +126,7 @@ def _unfinished_chapters(settings: Settings) -> list[tuple[str, str]]:
 
 def _failed(what: str, warnings: tuple[str, ...], output: Path) -> int:
     print(
-        f"\nBudowanie {what} przerwane: {len(warnings)} problem(y/ów) powyżej. "
+        f"\nBudowanie {what} przerwane: {fmt.count(len(warnings), PROBLEMS)} powyżej. "
         f"Poprzednia wersja ({output}) pozostała bez zmian.",
         file=sys.stderr,
     )
@@ -162,7 +166,10 @@ def cmd_check(settings: Settings, args: argparse.Namespace) -> int:
     errors = sum(f.level == "BŁĄD" for f in findings)
     warnings = len(findings) - errors
     if not args.quiet or findings:
-        print(f"Sprawdzono rozdziały i dane: {errors} błędów, {warnings} uwag.", file=sys.stderr)
+        print(
+            f"Sprawdzono rozdziały i dane: {fmt.count(errors, ERRORS)}, {fmt.count(warnings, REMARKS)}.",
+            file=sys.stderr,
+        )
     return EXIT_PROBLEMS if errors or (args.strict and warnings) else EXIT_OK
 
 

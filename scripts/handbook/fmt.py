@@ -43,3 +43,20 @@ def period(start: dt.date, end: dt.date) -> str:
     if start.year == end.year:
         return f"{date(start, with_year=False)} – {date(end)}"
     return f"{date(start)} – {date(end)}"
+
+
+def count(n: int, forms: tuple[str, str, str]) -> str:
+    """A count with its noun in the right Polish form: 1 błąd, 2 błędy, 5 błędów, 22 błędy."""
+    return f"{number(n)}{NBSP}{plural(n, forms)}"
+
+
+def plural(n: float, forms: tuple[str, str, str]) -> str:
+    """The form of a noun after *n*: (1, 2–4, 5+). A fraction takes the second form („2,5 godziny”)."""
+    if not float(n).is_integer():
+        return forms[1]
+    whole = abs(int(n))
+    if whole == 1:
+        return forms[0]
+    if whole % 10 in (2, 3, 4) and whole % 100 not in (12, 13, 14):
+        return forms[1]
+    return forms[2]

@@ -22,22 +22,23 @@ class Declarations:
 
 
 def load_declarations(settings: Settings, tables: Tables) -> Declarations:
-    """Every declaration file checked against the data's schema; all problems reported at once."""
-    problems, summaries = [], []
+    """Every declaration file checked against the data; all problems of all files at once."""
+    errors: list[HandbookError] = []
     numbers: dict[str, NumberSpec] = {}
     charts: dict[str, Chart] = {}
     try:
-        numbers = load_numbers(settings, tables.schema)
+        numbers = load_numbers(settings, tables)
     except HandbookError as error:
-        problems += error.problems
-        summaries.append(error.summary)
+        errors.append(error)
     try:
         charts = load_charts(settings, tables)
     except HandbookError as error:
-        problems += error.problems
-        summaries.append(error.summary)
-    if problems or summaries:
-        raise HandbookError(" ".join(summaries), problems)
+        errors.append(error)
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        problems = [p for error in errors for p in error.problems]
+        raise HandbookError(f"Deklaracje liczb i wykresów zawierają błędy ({len(problems)}):", problems)
     return Declarations(numbers, charts)
 
 

@@ -122,6 +122,19 @@ class Accessibility(Declared):
     contact_person: str = Field(alias="osoba_kontaktowa", default="")
     email: str = Field(default="")
     phone: str = Field(alias="telefon", default="")
+    # Entrances, lifts, toilets, parking, induction loop, sign-language interpreter of the seat.
+    architecture: str = Field(alias="dostepnosc_architektoniczna", default="")
+
+    @property
+    def empty_fields(self) -> tuple[str, ...]:
+        """Keys the statement shows as „do uzupełnienia” while they are empty."""
+        fields = {
+            "osoba_kontaktowa": self.contact_person,
+            "email": self.email,
+            "telefon": self.phone,
+            "dostepnosc_architektoniczna": self.architecture,
+        }
+        return tuple(key for key, value in fields.items() if not value.strip())
 
 
 class Pages(Declared):

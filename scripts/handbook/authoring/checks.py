@@ -49,7 +49,7 @@ class Book:
     docs: set[str]
     labels: set[str]
     terms: set[str]
-    charts: set[str]
+    charts: set[str] | None  # None: the charts file itself is broken
     numbers: set[str]
     # Pages that are not chapters: no front matter, headings from H1.
     exempt: set[str]
@@ -79,7 +79,8 @@ def check_book(settings: Settings) -> list[Finding]:
         numbers = set(compute_all(load_declarations(settings, tables).numbers, tables))
     except HandbookError as error:
         for problem in error.problems or []:
-            findings.append(Finding(problem.path, problem.line or 1, "BŁĄD", problem.message))
+            column = f"kolumna „{problem.column}”: " if problem.column else ""
+            findings.append(Finding(problem.path, problem.line or 1, "BŁĄD", column + problem.message))
         if not error.problems:
             findings.append(Finding(settings.data_dir, 1, "BŁĄD", error.summary))
     md = _parser()
@@ -171,7 +172,7 @@ def _check_directive(path: Path, token: Token, line: int, book: Book) -> Iterato
     name = directive.split(maxsplit=1)
     if directive.startswith("{wykres}"):
         chart = name[1].strip() if len(name) > 1 else ""
-        if chart not in book.charts:
+        if book.charts is not None and chart not in book.charts:
             known = ", ".join(sorted(book.charts))
             yield Finding(path, line, "BŁĄD", f"nieznany wykres „{chart}”. Dostępne: {known}.")
     elif directive.startswith(("{figure}", "{image}")):
@@ -218,12 +219,13 @@ def _check_role(path: Path, role: Token, line: int, book: Book) -> Iterator[Find
     target_match = _ROLE_TARGET.search(content)
     target = target_match.group(1) if target_match else content
     if name == "dane" and book.numbers and content not in book.numbers:
-        yield Finding(
-            path,
-            line,
-            "BŁĄD",
-            f"nieznana liczba z danych „{content}”; listę nazw pokazuje polecenie „handbook liczby”.",
+        family = sorted(k for k in book.numbers if k.split(":", 1)[0] == content.split(":", 1)[0])
+        hint = (
+            f"dostępne w tej rodzinie: {', '.join(family)}"
+            if family
+            else "listę nazw pokazuje polecenie „handbook liczby”"
         )
+        yield Finding(path, line, "BŁĄD", f"nieznana liczba z danych „{content}”; {hint}.")
     elif name in ("numref", "ref") and target not in book.labels:
         yield Finding(path, line, "BŁĄD", f"odsyłacz do nieistniejącej etykiety „{target}”.")
     elif name == "doc" and target.removesuffix(".md").lstrip("/") not in book.docs:
@@ -242,8 +244,9 @@ def _typography(path: Path, text: str, line: int) -> Iterator[Finding]:
 
 
 def placeholders(settings: Settings) -> Iterator[Finding]:
-    """Settings still holding the new-book skeleton's „(do uzupełnienia)” values."""
+    """What still holds the new-book skeleton's „(do uzupełnienia)”: settings keys, chapter lines."""
     from handbook.authoring.newbook import PLACEHOLDER
+    from handbook.build.config import STATEMENT_MISSING
     from handbook.declared import key_lines
 
     path = settings.settings_file
@@ -256,3 +259,16 @@ def placeholders(settings: Settings) -> Iterator[Finding]:
             key = ".".join(str(p + 1) if isinstance(p, int) else p for p in loc)
             message = f"pole „{key}” czeka na uzupełnienie: wpisz dane Waszego projektu."
             yield Finding(path, number, "UWAGA", message)
+    lines = key_lines(text)
+    for key in settings.accessibility.empty_fields:
+        yield Finding(
+            path,
+            lines.get(("dostepnosc", key)) or lines.get(("dostepnosc",)) or 1,
+            "UWAGA",
+            f"pole „dostepnosc.{key}” jest puste: deklaracja dostępności pokaże w tym miejscu "
+            f"„{STATEMENT_MISSING}”.",
+        )
+    for chapter in chapters(settings):
+        for number, line in enumerate(chapter.read_text(encoding="utf-8").splitlines(), start=1):
+            if PLACEHOLDER in line and not line.lstrip().startswith(("%", "#")):
+                yield Finding(chapter, number, "UWAGA", "tekst czeka na uzupełnienie: zastąp go własnym.")

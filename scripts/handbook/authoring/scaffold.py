@@ -36,9 +36,10 @@ def new_chapter(settings: Settings, title: str) -> Path:
     index = source / "index.md"
     contents = _add_to_contents(index.read_text(encoding="utf-8"), docname)
     examples = _examples(settings, numbered[0] if numbered else docname)
-    text = template.replace("{tytul}", _yaml_string(title))
+    # @name@ marks what the template takes from this book (braces are MyST's own syntax).
+    text = template.replace("@tytul@", _yaml_string(title))
     for key, value in examples.items():
-        text = text.replace("{" + key + "}", value)
+        text = text.replace(f"@{key}@", value)
     path.write_text(text, encoding="utf-8")
     index.write_text(contents, encoding="utf-8")
     return path

@@ -149,24 +149,28 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
 def pdf_config(settings: Settings, ident: Identity) -> dict[str, Any]:
     """What the Typst builder prints on the cover, in the colophon and in the metadata."""
     pub, project = settings.publication, settings.project
+    # Printed text gets the Polish spacing the chapters get („w Powiecie” never breaks after
+    # „w”); the document's metadata keeps the settings' text as it is.
+    typeset = polish_spacing
     return {
-        "tytul": pub.title,
-        "podtytul": pub.subtitle,
-        "powiat": settings.county.name,
+        "metadane": {"tytul": pub.title, "opis": pub.subtitle, "autor": pub.publisher},
+        "tytul": typeset(pub.title),
+        "podtytul": typeset(pub.subtitle),
+        "powiat": typeset(settings.county.name),
         "rok": pub.year,
-        "miejsce_wydania": pub.place,
-        "wydawca": pub.publisher,
-        "projekt": project.name,
+        "miejsce_wydania": typeset(pub.place),
+        "wydawca": typeset(pub.publisher),
+        "projekt": typeset(project.name),
         # Partners in the order of the roles declared by the book.
         "partnerzy": [
-            {"nazwa": o.name, "rola": o.role, "gmina": o.gmina}
+            {"nazwa": typeset(o.name), "rola": typeset(o.role), "gmina": typeset(o.gmina)}
             for o in sorted(settings.organisations, key=lambda o: settings.partnership.roles.index(o.role))
         ],
-        "samorzad": settings.county.government_partner,
-        "finansowanie": project.funding_notice,
+        "samorzad": typeset(settings.county.government_partner),
+        "finansowanie": typeset(project.funding_notice),
         "licencja": pub.licence,
         "isbn": pub.isbn,
-        "uwaga": settings.data.notice if settings.data.illustrative else "",
+        "uwaga": typeset(settings.data.notice) if settings.data.illustrative else "",
         "format": {"B5": "iso-b5", "A4": "a4"}[settings.print.paper],
         "kolor": settings.colours.primary,
         "nazwa_pliku": pub.basename,
@@ -176,9 +180,13 @@ def pdf_config(settings: Settings, ident: Identity) -> dict[str, Any]:
     }
 
 
+# What the accessibility statement shows for a field the settings leave empty.
+STATEMENT_MISSING = "[do uzupełnienia przez podmiot publiczny]"
+
+
 def substitutions(settings: Settings) -> dict[str, str]:
     a11y = settings.accessibility
-    missing = "[do uzupełnienia przez podmiot publiczny]"
+    missing = STATEMENT_MISSING
 
     def day(value: Any) -> str:
         return fmt.date(value)
@@ -194,7 +202,7 @@ def substitutions(settings: Settings) -> dict[str, str]:
         "osoba_kontaktowa": a11y.contact_person or missing,
         "email": a11y.email or missing,
         "telefon": a11y.phone or missing,
-        "dostepnosc_architektoniczna": missing,
+        "dostepnosc_architektoniczna": a11y.architecture or missing,
     }
 
 

@@ -187,7 +187,8 @@ def _single(data: ChartData) -> list[str]:
         parts.append(_extremes(data, values))
     if data.period is not None or data.cumulative:
         parts.append(_first_last(data, values))
-    if not data.additive and not data.cumulative:
+    # A mean of shares of groups of different sizes is not the overall share: not said.
+    if not data.additive and not data.cumulative and not data.percent:
         parts.append(f"Średnio: {_mean(data, values)}")
     return parts
 
@@ -209,14 +210,25 @@ def _several(data: ChartData, layout: str) -> list[str]:
         every = len(data.keys) * len(data.series) <= VALUE_LIMIT
         items = []
         for index, label in enumerate(data.long_labels):
-            values = [
-                f"{s.label} {_value(data, s.values[index])}"
-                for s in data.series
-                if every and (not stacked or _filled(s.values[index]))
-            ]
-            if stacked:
-                values.append(f"razem {_value(data, totals[index])}")
-            items.append(f"{label} – {', '.join(values)}" if every else f"{label}: {values[0]}")
+            if every:
+                values = [
+                    f"{s.label} {_value(data, s.values[index])}"
+                    for s in data.series
+                    if not stacked or _filled(s.values[index])
+                ]
+                if stacked:
+                    values.append(f"razem {_value(data, totals[index])}")
+                items.append(f"{label} – {', '.join(values)}")
+            elif stacked:
+                items.append(f"{label}: razem {_value(data, totals[index])}")
+            else:
+                # Too many cells to read them all: each category's largest series.
+                column = data.matrix[index]
+                if np.isnan(column).all():
+                    items.append(f"{label}: –")
+                    continue
+                best = int(np.nanargmax(column))
+                items.append(f"{label}: najwięcej „{data.series[best].label}” ({_value(data, column[best])})")
         parts.append("; ".join(items))
     if data.additive:
         by_series = ", ".join(f"{s.label} {_value(data, float(np.nansum(s.values)))}" for s in data.series)

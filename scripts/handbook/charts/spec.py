@@ -26,6 +26,7 @@ from handbook.data.query import (
     Period,
     check_column,
     check_filter,
+    check_filter_values,
     check_key,
     check_measure,
     check_table,
@@ -199,15 +200,18 @@ def load_charts(settings: Settings, tables: Tables) -> dict[str, Chart]:
     }
 
 
-def chart_names(settings: Settings) -> set[str]:
+def chart_names(settings: Settings) -> set[str] | None:
     """The names declared in the charts file, without checking them (for ``handbook sprawdz``).
 
-    The checks of the declarations themselves are reported once, by the data stage.
+    None when the file cannot be read at all: its own error is reported once, by the data
+    stage, not again as an unknown chart in every chapter.
     """
+    if not settings.charts_file.exists():
+        return set()
     try:
         return set(tomllib.loads(settings.charts_file.read_text(encoding="utf-8-sig")))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return set()
+        return None
 
 
 # --- Checks ------------------------------------------------------------------------------
@@ -239,6 +243,10 @@ def check_chart(name: str, spec: ChartSpec, tables: Tables, palette: int, settin
     if issues:
         # Values are checked against the data only once the columns themselves are right.
         return issues
+    issues += check_filter_values(tables, tables.schema, spec.table, spec.filter, (name, "filtr"))
+    for index, series in enumerate(spec.series):
+        here = (name, "serie", index, "filtr")
+        issues += check_filter_values(tables, tables.schema, spec.table, series.filter, here)
     categories = _values(tables, spec, spec.category, spec.period)
     splits = _values(tables, spec, spec.split, None) if spec.split else []
     return _check_values(name, spec, resource, categories, splits)

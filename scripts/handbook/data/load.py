@@ -17,7 +17,7 @@ import pandas as pd
 
 from handbook.data.privacy import SAFE_TEXT, personal_data, undeclared_free_text
 from handbook.data.rules import dates_in_project_period, declared_rules, run_rules
-from handbook.data.schema import Schema
+from handbook.data.schema import Schema, foreign_keys
 from handbook.data.spreadsheet import SpreadsheetError, normalise
 from handbook.declared import Located, json_lines
 from handbook.errors import HandbookError, Problem
@@ -83,7 +83,7 @@ def load_tables(settings: Settings) -> Tables:
 
     located = Located(descriptor_path, descriptor, json_lines(text))
     rules, problems = declared_rules(located, Schema.from_descriptor(descriptor), settings)
-    problems += _schema_problems(descriptor_path, resources)
+    problems += _schema_problems(located)
     canonical: dict[str, str] = {}
     notes: dict[str, tuple[str, ...]] = {}
     for name, resource in resources.items():
@@ -104,11 +104,7 @@ def load_tables(settings: Settings) -> Tables:
     if not problems:
         problems = _validate_package(descriptor, canonical, files)
     if problems:
-        raise HandbookError(
-            f"Dane projektu zawierają błędy ({len(problems)}). Popraw je w arkuszu i zapisz "
-            "ponownie jako CSV; poprzednie wyniki budowania zostają bez zmian.",
-            problems,
-        )
+        raise HandbookError(_summary(problems, descriptor_path), problems)
     frames = {name: _typed_frame(canonical[name], r["schema"]) for name, r in resources.items()}
     contents = {name: text.encode("utf-8") for name, text in canonical.items()}
     tables = Tables(frames, files, descriptor, contents, notes)
@@ -121,17 +117,34 @@ def load_tables(settings: Settings) -> Tables:
     return tables
 
 
-def _schema_problems(path: Path, resources: Mapping[str, Any]) -> Iterator[Problem]:
+def _summary(problems: list[Problem], descriptor: Path) -> str:
+    """What to fix where: the spreadsheets, the Data Package's description, or both."""
+    in_description = sum(p.path == descriptor for p in problems)
+    if in_description == len(problems):
+        return (
+            f"Opis danych {descriptor.name} zawiera błędy ({len(problems)}). Popraw go; poprzednie "
+            "wyniki budowania zostają bez zmian."
+        )
+    where = f" (w tym {in_description} w opisie {descriptor.name})" if in_description else ""
+    return (
+        f"Dane projektu zawierają błędy ({len(problems)}){where}. Pliki CSV popraw w arkuszu i zapisz "
+        "ponownie jako CSV; poprzednie wyniki budowania zostają bez zmian."
+    )
+
+
+def _schema_problems(located: Located) -> Iterator[Problem]:
     """Free-text columns must be declared free of personal data in the schema."""
-    for name, resource in resources.items():
-        schema = resource["schema"]
-        foreign = {fk["fields"] for fk in schema.get("foreignKeys", [])}
-        for column in undeclared_free_text(schema["fields"], foreign):
+    for index, resource in enumerate(located.data["resources"]):
+        fields = resource["schema"]["fields"]
+        foreign = {column for key in foreign_keys(resource) for column in key.fields}
+        for column in undeclared_free_text(fields, foreign):
+            position = next(i for i, f in enumerate(fields) if f["name"] == column)
             yield Problem(
-                path,
-                f"kolumna tekstowa „{column}” w zasobie „{name}” nie ma oznaczenia "
+                located.path,
+                f"kolumna tekstowa „{column}” w zasobie „{resource['name']}” nie ma oznaczenia "
                 f'"{SAFE_TEXT}": true. Dodaj je dopiero po sprawdzeniu, że kolumna nie '
                 "zawiera danych osobowych (imion, nazwisk, adresów).",
+                located.line(("resources", index, "schema", "fields", position)),
             )
 
 

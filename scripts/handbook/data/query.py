@@ -111,6 +111,41 @@ def check_filter(resource: Resource, conditions: Mapping[str, Any], loc: Loc) ->
     return issues
 
 
+def check_filter_values(
+    tables: Mapping[str, pd.DataFrame], schema: Schema, table: str, conditions: Mapping[str, Any], loc: Loc
+) -> list[Issue]:
+    """Text values a filter names must exist: a typo must not quietly select nothing.
+
+    A column with a foreign key takes the values of the column it refers to; free text takes the
+    values present in the data (allowed values of an enum are checked against the schema).
+    """
+    issues = []
+    resource = schema.resources[table]
+    for name, condition in conditions.items():
+        column = resource.columns.get(name)
+        if column is None or column.type != "string" or column.enum is not None:
+            continue
+        if column.reference is not None and column.reference[0] in tables:
+            known = set(tables[column.reference[0]][column.reference[1]])
+            where = f"w kolumnie „{column.reference[1]}” pliku {column.reference[0]}"
+        else:
+            known = set(tables[table][name])
+            where = f"w danych kolumny „{name}”"
+        for value in _filter_values(condition):
+            if isinstance(value, str) and value not in known:
+                shown = sorted(known, key=str)
+                listed = quoted(shown[:15]) + (f" i {len(shown) - 15} innych" if len(shown) > 15 else "")
+                issues.append(((*loc, name), f"wartości „{value}” nie ma {where}; są: {listed}"))
+    return issues
+
+
+def _filter_values(condition: Any) -> list[Any]:
+    if isinstance(condition, Mapping):
+        excluded = condition.get("nie", [])
+        return excluded if isinstance(excluded, list) else [excluded]
+    return condition if isinstance(condition, list) else [condition]
+
+
 def _value_problem(column: Column, value: object, ordered: bool = False) -> str | None:
     kind = column.type
     if kind == "boolean":

@@ -11,6 +11,36 @@ TEMPORAL = ("date", "yearmonth", "year")
 
 
 @dataclass(frozen=True)
+class ForeignKey:
+    """Columns of a table that take their values from columns of another (or the same) table."""
+
+    fields: tuple[str, ...]
+    resource: str
+    reference: tuple[str, ...]
+
+
+def foreign_keys(resource: Mapping[str, Any]) -> list[ForeignKey]:
+    """A resource's foreign keys; Frictionless allows one column as a string or several as a list."""
+
+    def columns(value: Any) -> tuple[str, ...]:
+        return (value,) if isinstance(value, str) else tuple(str(v) for v in value or ())
+
+    keys = []
+    for key in resource.get("schema", {}).get("foreignKeys", []) or []:
+        if not isinstance(key, Mapping):
+            continue
+        target = key.get("reference") or {}
+        keys.append(
+            ForeignKey(
+                columns(key.get("fields")),
+                target.get("resource") or resource.get("name", ""),
+                columns(target.get("fields")),
+            )
+        )
+    return keys
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     type: str
@@ -46,12 +76,13 @@ class Schema:
         resources = {}
         for resource in descriptor.get("resources", []):
             schema = resource.get("schema", {})
-            references = {}
-            for key in schema.get("foreignKeys", []):
-                fields = key.get("fields")
-                target = key.get("reference", {})
-                if isinstance(fields, str) and isinstance(target.get("fields"), str):
-                    references[fields] = (target.get("resource") or resource["name"], target["fields"])
+            # Keys of one column give a column its values (families, categories); keys of
+            # several columns are checked by frictionless but name no single column.
+            references = {
+                key.fields[0]: (key.resource, key.reference[0])
+                for key in foreign_keys(resource)
+                if len(key.fields) == 1 and len(key.reference) == 1
+            }
             columns = {
                 f["name"]: Column(
                     f["name"],

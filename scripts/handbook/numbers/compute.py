@@ -55,7 +55,13 @@ def format_value(value: Value, spec: NumberSpec) -> str:
         return fmt.percent(value, spec.decimals)
     if shown == "kwota":
         return fmt.number(value, spec.decimals) + f"{fmt.NBSP}zł"
-    return fmt.number(value, spec.decimals)
+    text = fmt.number(value, spec.decimals)
+    if spec.noun:
+        # The form follows the number as printed: 1,0 is a fraction to a reader, 1 is not.
+        printed = round(value, spec.decimals)
+        noun = spec.noun[1] if spec.decimals else fmt.plural(printed, spec.noun)  # type: ignore[arg-type]
+        return f"{text}{fmt.NBSP}{noun}"
+    return text
 
 
 def compute_all(specs: Mapping[str, NumberSpec], tables: Tables) -> dict[str, dict[str, str]]:

@@ -18,19 +18,21 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
+from handbook.data.load import Tables
 from handbook.data.query import (
     PERIODS,
     Issue,
     Measure,
     check_column,
     check_filter,
+    check_filter_values,
     check_key,
     check_measure,
     check_table,
 )
-from handbook.data.schema import TEMPORAL, Schema
+from handbook.data.schema import TEMPORAL
 from handbook.declared import invalid, load_entries, quoted
 from handbook.settings import Settings
 
@@ -66,6 +68,17 @@ class NumberSpec(Measure):
     period: Literal["dzień", "miesiąc", "rok"] | None = Field(None, alias="okres")
     format: Format | None = Field(None, alias="format")
     decimals: int = Field(0, alias="miejsca_po_przecinku", ge=0, le=4)
+    # The noun printed after the number in its Polish form: ("osoba", "osoby", "osób").
+    noun: tuple[str, ...] = Field((), alias="rzeczownik")
+
+    @field_validator("noun")
+    @classmethod
+    def _three_forms(cls, forms: tuple[str, ...]) -> tuple[str, ...]:
+        if forms and (len(forms) != 3 or not all(f.strip() for f in forms)):
+            raise invalid(
+                'rzeczownik to trzy formy: po 1, po 2–4 i po 5 lub więcej, np. ["osoba", "osoby", "osób"]'
+            )
+        return forms
 
     @model_validator(mode="after")
     def _consistent(self) -> NumberSpec:
@@ -90,6 +103,8 @@ class NumberSpec(Measure):
             )
         if self.period and not self.each:
             raise invalid("pole okres grupuje klucze rodziny: ma sens tylko razem z dla_kazdego")
+        if self.noun and shown != "liczba":
+            raise invalid(f"rzeczownik ma sens tylko przy formacie „liczba” (jest: „{shown}”)")
         return self
 
     @property
@@ -106,22 +121,22 @@ class NumberSpec(Measure):
         return "liczba"
 
 
-def load_numbers(settings: Settings, schema: Schema) -> dict[str, NumberSpec]:
-    """The book's declared numbers, checked against the data's schema; none if there is no file."""
+def load_numbers(settings: Settings, tables: Tables) -> dict[str, NumberSpec]:
+    """The book's declared numbers, checked against the data; none if there is no file."""
     specs, _ = load_entries(
         settings.numbers_file,
         "plik liczb",
         NumberSpec,
         NAME_PATTERN,
         "nazwa liczby",
-        lambda name, spec: check_number(name, spec, schema),
+        lambda name, spec: check_number(name, spec, tables),
     )
     return specs
 
 
-def check_number(name: str, spec: NumberSpec, schema: Schema) -> list[Issue]:
+def check_number(name: str, spec: NumberSpec, tables: Tables) -> list[Issue]:
     loc = (name,)
-    resource, issues = check_table(schema, spec.table, (name, "tabela"))
+    resource, issues = check_table(tables.schema, spec.table, (name, "tabela"))
     if resource is None:
         return issues
     issues += check_filter(resource, spec.filter, (name, "filtr"))
@@ -143,4 +158,6 @@ def check_number(name: str, spec: NumberSpec, schema: Schema) -> list[Issue]:
         issues += check_key(resource, spec.each, spec.period, (name, "dla_kazdego"))
         if spec.period and spec.period not in PERIODS:
             issues.append(((name, "okres"), f"dozwolone: {quoted(PERIODS)}"))
+    if not issues:
+        issues += check_filter_values(tables, tables.schema, spec.table, spec.filter, (name, "filtr"))
     return issues

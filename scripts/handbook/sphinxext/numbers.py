@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 class NumberRole(SphinxRole):
-    """``{dane}`liczba_wolontariuszy``` → ``20``; ``{dane}`wolontariusze_w_gminie:Dębowo``` → ``4``."""
+    """``{dane}`liczba_wolontariuszy``` → ``20``; ``{dane}`wolontariusze_w_gminie:Wola``` → ``4``."""
 
     def run(self) -> tuple[list[nodes.Node], list[nodes.system_message]]:
         folder = Path(self.config.handbook_charts_dir)
@@ -33,14 +33,28 @@ class NumberRole(SphinxRole):
             )
             logger.warning(
                 f"nieznana liczba z danych „{name}”.{hint}",
-                location=self.get_location(),
+                location=(self.env.docname, self._line()),
                 type="handbook",
                 subtype="number",
             )
-            return [nodes.problematic(self.rawtext, self.rawtext)], []
+            # Shown as written; the warning alone stops the build (a `problematic` node would
+            # be reported again by every writer).
+            return [nodes.literal(self.rawtext, self.rawtext)], []
         node = nodes.inline(entry["tekst"], entry["tekst"], classes=["handbook-number"])
         node["title"] = entry["opis"]
         return [node], []
+
+    def _line(self) -> int:
+        """The role's own line: MyST reports every role at its paragraph's first line."""
+        try:
+            lines = Path(self.env.doc2path(self.env.docname)).read_text(encoding="utf-8").splitlines()
+        except OSError:
+            return self.lineno
+        needle = f"`{self.text}`"
+        for number in range(max(self.lineno, 1), len(lines) + 1):
+            if needle in lines[number - 1]:
+                return number
+        return self.lineno
 
 
 def setup_numbers(app: Sphinx) -> None:

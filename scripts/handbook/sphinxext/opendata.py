@@ -17,6 +17,8 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxDirective
 
+from handbook import fmt
+from handbook.data.schema import foreign_keys
 from handbook.sphinxext.tables import text_table
 
 TYPE_NAMES = {
@@ -29,29 +31,47 @@ TYPE_NAMES = {
 }
 
 
-def describe_rules(field: dict[str, Any], foreign: dict[str, str]) -> str:
-    """The rules of one column in words, as the editor needs them."""
-    rules = []
+def describe_rules(field: dict[str, Any], foreign: dict[str, str]) -> list[nodes.Node]:
+    """The rules of one column in words, as the editor needs them (a pattern as code)."""
+    rules: list[list[nodes.Node]] = []
+
+    def say(*parts: nodes.Node | str) -> None:
+        rules.append([nodes.Text(p) if isinstance(p, str) else p for p in parts])
+
     constraints = field.get("constraints", {})
     if constraints.get("required"):
-        rules.append("wymagana")
+        say("wymagana")
     if constraints.get("unique"):
-        rules.append("wartości niepowtarzalne")
+        say("wartości niepowtarzalne")
     if "minimum" in constraints:
-        rules.append(f"co najmniej {constraints['minimum']}")
+        say(f"co najmniej {_number(constraints['minimum'])}")
     if "maximum" in constraints:
-        rules.append(f"co najwyżej {constraints['maximum']}")
+        say(f"co najwyżej {_number(constraints['maximum'])}")
     if "enum" in constraints:
-        rules.append("dozwolone: " + ", ".join(constraints["enum"]))
+        say("dozwolone: " + ", ".join(str(v) for v in constraints["enum"]))
     if "pattern" in constraints:
-        rules.append(f"postać: {constraints['pattern']}")
+        # Code, not prose: typography must not turn „[0-9]” into a range with a dash.
+        say("postać: ", nodes.literal(constraints["pattern"], constraints["pattern"]))
     if field.get("x-w-okresie-projektu"):
-        rules.append("w okresie projektu")
+        say("w okresie projektu")
     if field["name"] in foreign:
-        rules.append(f"wartość z pliku {foreign[field['name']]}")
+        say(f"wartość z pliku {foreign[field['name']]}")
     if field.get("trueValues"):
-        rules.append(f"„{field['trueValues'][0]}” albo „{field['falseValues'][0]}”")
-    return "; ".join(rules)
+        say(f"„{field['trueValues'][0]}” albo „{field['falseValues'][0]}”")
+    cell: list[nodes.Node] = []
+    for index, parts in enumerate(rules):
+        if index:
+            cell.append(nodes.Text("; "))
+        cell += parts
+    return cell
+
+
+def _number(value: Any) -> str:
+    """„0,5”, „1 000”: a limit from the schema written the Polish way."""
+    number = float(value)
+    if number.is_integer():
+        return fmt.number(number)
+    return fmt.number(number, 6).rstrip("0")
 
 
 class OpenDataDirective(SphinxDirective):
@@ -89,7 +109,7 @@ class OpenDataDirective(SphinxDirective):
 
     def _resource(self, data_dir: Path, resource: dict[str, Any]) -> list[nodes.Node]:
         schema = resource["schema"]
-        foreign = {fk["fields"]: f"{fk['reference']['resource']}.csv" for fk in schema.get("foreignKeys", [])}
+        foreign = {column: f"{key.resource}.csv" for key in foreign_keys(resource) for column in key.fields}
         heading = nodes.rubric(text=f"{resource['title']} ({resource['path']})")
         about = nodes.paragraph(text=resource.get("description", "") + " Pobierz: ")
         about += self._download(data_dir / resource["path"])

@@ -6,10 +6,13 @@ from collections.abc import Iterable, Sequence
 
 from docutils import nodes
 
+# A cell is text, or inline nodes (a literal that typography must not touch).
+Cell = str | Sequence[nodes.Node]
+
 
 def text_table(
     header: Sequence[str],
-    rows: Iterable[Sequence[str]],
+    rows: Iterable[Sequence[Cell]],
     widths: Sequence[int] | None = None,
     title: str = "",
     classes: Sequence[str] = (),
@@ -29,10 +32,10 @@ def text_table(
     return table
 
 
-def _row(cells: Sequence[str]) -> nodes.row:
+def _row(cells: Sequence[Cell]) -> nodes.row:
     row = nodes.row()
-    for text in cells:
+    for cell in cells:
         entry = nodes.entry()
-        entry += nodes.paragraph(text, text)
+        entry += nodes.paragraph(cell, cell) if isinstance(cell, str) else nodes.paragraph("", "", *cell)
         row += entry
     return row

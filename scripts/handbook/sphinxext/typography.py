@@ -7,7 +7,9 @@ this transform then ties what must not be split at a line end and fixes dashes:
 - a number stays with its unit or abbreviation (2017 r., 10 zł, 5 %, 3 godz.) and an
   abbreviation with its number (art. 19a, nr 96, s. 5);
 - large numbers are grouped in thousands with no-break spaces (26 000, 1 234 567);
-- a spaced hyphen is a spaced en dash, and a hyphen between two numbers an en dash (6–8).
+- a spaced hyphen is a spaced en dash, and a hyphen between two numbers an en dash (6–8);
+- an abbreviation's dot ends the sentence too: „… 2017 r..” (a date from the data, then the
+  author's full stop) is „… 2017 r.”.
 
 Code, literals, formulas and anything that looks like an address (URL, e-mail) are untouched.
 """
@@ -32,6 +34,9 @@ UNGROUPED = re.compile(r"(?<![\d.,/\-:])\d{5,}(?![\d.,/\-])")
 SPACED_HYPHEN = re.compile(r"(?<=\S) - (?=\S)")
 NUMBER_RANGE = re.compile(r"(?<![\d\-])(\d{1,4})-(\d{1,4})(?![\d\-])")
 ADDRESS = re.compile(r"(\S*(?:://|www\.|@)\S*)")
+ABBREVIATIONS = r"r|godz|tys|mln|mld|os|proc|pkt|ok|ul|np|tj|wg|itd|itp|str|zob"
+DOUBLE_DOT = re.compile(rf"(?<![\w.])((?:{ABBREVIATIONS})\.)\.(?!\.)")
+ENDS_WITH_ABBREVIATION = re.compile(rf"(?<![\w.])(?:{ABBREVIATIONS})\.$")
 
 # Text inside these is code, a formula or a URL: it is never touched.
 _VERBATIM = (
@@ -62,6 +67,7 @@ def _fix(text: str) -> str:
     text = UNGROUPED.sub(_group, text)
     text = NUMBER_UNIT.sub(NBSP, text)
     text = ABBREVIATION_NUMBER.sub(rf"\1{NBSP}", text)
+    text = DOUBLE_DOT.sub(r"\1", text)
     return SINGLE_LETTER.sub(rf"\1{NBSP}", text)
 
 
@@ -83,8 +89,20 @@ class PolishTypography(SphinxTransform):
                 continue
             text = str(node)
             fixed = polish_spacing(text)
+            if fixed.startswith(".") and not fixed.startswith("..") and _after_abbreviation(node):
+                fixed = fixed[1:]
             if fixed != text:
                 node.parent.replace(node, nodes.Text(fixed))
+
+
+def _after_abbreviation(node: nodes.Text) -> bool:
+    """Whether the inline element just before *node* (a number, a date) ends with „r.” or alike."""
+    parent = node.parent
+    index = parent.index(node)
+    if index == 0:
+        return False
+    previous = parent[index - 1]
+    return isinstance(previous, nodes.Inline) and bool(ENDS_WITH_ABBREVIATION.search(previous.astext()))
 
 
 def _verbatim(node: nodes.Node) -> bool:
