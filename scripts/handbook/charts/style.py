@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
-from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -100,12 +99,6 @@ def polish_ticks(axis: Any, percent: bool = False) -> None:
         return text + "%" if percent else text
 
     axis.set_major_formatter(FuncFormatter(label))
-
-
-def label_bars(ax: Axes, container: Any, decimals: int = 0) -> None:
-    """Write each bar's value next to it, formatted the Polish way."""
-    labels = [fmt.number(float(v), decimals) for v in container.datavalues]
-    ax.bar_label(container, labels=labels, padding=2, fontsize=8)
 
 
 def mark_illustrative(figure: Figure, style: Style) -> None:
