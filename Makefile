@@ -12,13 +12,19 @@ BUILD    := $(BOOK)/_build
 BIN      := $(VENV)/bin
 HANDBOOK := $(BIN)/handbook --katalog $(BOOK)
 STAMP    := $(VENV)/.installed
-SOURCES  := $(shell find $(BOOK)/handbook $(BOOK)/conf scripts -type f \( -name '*.md' -o -name '*.py' -o -name '*.toml' -o -name '*.svg' -o -name '*.png' -o -name '*_t' -o -name '*.html' -o -name '*.po' -o -name '*.typ' -o -name '*.conf' \) 2>/dev/null)
+# Every file of the book's chapters and settings (images of any kind included), and every file of
+# the engine but what Python and Sphinx compile from it while building (.pyc, .mo).
+SOURCES  := $(shell find $(BOOK)/handbook $(BOOK)/conf -type f 2>/dev/null) \
+            $(shell find scripts -type f -not -name '*.pyc' -not -name '*.mo' -not -path '*.egg-info/*' 2>/dev/null)
 DATA     := $(wildcard $(BOOK)/data/*.csv) $(BOOK)/data/datapackage.json
 # The PDF's name is set once, in the book's conf/handbook.toml (nazwa_pliku).
 PDFNAME  := $(shell sed -n 's/^nazwa_pliku *= *"\(.*\)"/\1/p' $(BOOK)/conf/handbook.toml 2>/dev/null)
 
 .DEFAULT_GOAL := handbook
 .PHONY: help handbook html pdf charts serve test check bench clean distclean lock
+# An interrupted recipe must not make make delete its target: `handbook` publishes a complete
+# new output or keeps the old one, and deleting e.g. html/index.html would leave neither.
+.PRECIOUS: $(BUILD)/charts/manifest.json $(BUILD)/html/index.html $(BUILD)/pdf/$(PDFNAME).pdf
 
 help: ## pokaż dostępne polecenia
 	@echo "Polecenia (make <polecenie>):"
@@ -34,21 +40,23 @@ $(STAMP): pyproject.toml constraints.txt
 
 charts: $(BUILD)/charts/manifest.json ## sprawdź dane i wygeneruj wykresy (tylko zmienione)
 
+# The chart runner rewrites the manifest only when it changes, hence the touch; `handbook` has
+# checked that _build can be written before it got here.
 $(BUILD)/charts/manifest.json: $(STAMP) $(DATA) $(SOURCES)
 	$(HANDBOOK) wykresy
 	@touch $@
 
 html: $(BUILD)/html/index.html ## zbuduj stronę internetową w _build/html
 
+# Both outputs are written anew by every build (never touched: a source saved during the build
+# stays newer than its output, so the next make builds again).
 $(BUILD)/html/index.html: $(BUILD)/charts/manifest.json $(BUILD)/pdf/$(PDFNAME).pdf $(SOURCES)
 	$(HANDBOOK) buduj --html
-	@touch $@
 
 pdf: $(BUILD)/pdf/$(PDFNAME).pdf ## zbuduj PDF do druku w _build/pdf
 
 $(BUILD)/pdf/$(PDFNAME).pdf: $(BUILD)/charts/manifest.json $(SOURCES)
 	$(HANDBOOK) buduj --pdf
-	@touch $@
 
 serve: $(STAMP) ## podgląd na żywo: http://127.0.0.1:8000 (PORT=...)
 	$(HANDBOOK) podglad --port $(PORT)

@@ -108,7 +108,7 @@ FAULTS = [
     (
         "Akapit.",
         "[kliknij](javascript:alert(1))",
-        "handbook/test.md:13: BŁĄD: odnośniki „javascript:” są zabronione",
+        "handbook/test.md:13: BŁĄD: odnośnik „javascript:alert(1)” jest zabroniony",
     ),
     ("Akapit.", "<div>blok</div>", "handbook/test.md:13: BŁĄD: znacznik HTML <div> jest niedozwolony"),
     ("Akapit.", 'Mówią "tak".', "handbook/test.md:13: UWAGA: proste cudzysłowy"),

@@ -114,9 +114,9 @@ def engine_site(tmp_path_factory) -> Iterator[Served]:
 
 @pytest.fixture(scope="module")
 def browser(site, engine_site):
-    # Every site is built before the browser starts: sphinx-sitemap forks a multiprocessing
-    # manager in each HTML build, and a process forked while Playwright runs keeps the
-    # driver's pipe open, so Playwright would wait for its driver forever when it stops.
+    # Every site is built before the browser starts: a process forked while Playwright runs
+    # (a build's worker, say) keeps the driver's pipe open, and Playwright would wait for its
+    # driver forever when it stops.
     if CHROMIUM is None:
         pytest.fail("Chromium is missing under CI=true; .ci/run must install Debian's chromium")
     from playwright.sync_api import sync_playwright

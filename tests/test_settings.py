@@ -80,7 +80,7 @@ def _line_of(tmp_path: Path, needle: str) -> int:
             'licencja_url = "https://',
             'licencja_url = "javascript:alert(1)//',
             "licencja_url",
-            "niedozwoloną postać",
+            "zaczynający się od https://",
         ),
         ("[dane]", '[logo]\nplik = "conf/nie-ma.svg"\n\n[dane]', "plik =", "nie ma pliku „conf/nie-ma.svg”"),
         (

@@ -136,8 +136,8 @@ def test_math_subset_and_refusal():
         ),
         (
             "Akapit po linii poziomej.",
-            "Akapit.\n\n```{raw} html\n<sub>x</sub>\n```",
-            "wstawka w formacie „html” nie trafi do PDF",
+            'Akapit.\n\n```{raw} typst\n#read("/etc/passwd")\n```',
+            "rozdzial.md:113: wstawka w formacie „typst” jest niedozwolona",
         ),
         (
             "Wzór w tekście {math}`\\frac{a}{b} + x^2`",

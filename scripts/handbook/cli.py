@@ -1,20 +1,37 @@
-"""The ``handbook`` command: Polish messages for authors and editors, exit codes 0/1/2."""
+"""The ``handbook`` command: Polish messages for authors and editors, exit codes 0/1/2 (128+N: signal N)."""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from handbook import fmt
 from handbook.errors import HandbookError
+from handbook.processes import Stopped, die_with_parent, stopping_cleanly
 from handbook.settings import Settings, load_settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# What stopped the command, as the editor knows it.
+STOP_CAUSES = {
+    signal.SIGINT: "Ctrl+C",
+    signal.SIGTERM: "polecenie zakończenia, SIGTERM",
+    signal.SIGHUP: "zamknięto terminal albo zakończył się proces, który uruchomił budowanie; SIGHUP",
+}
+# Errors of the machine rather than the book, in words, with what to do.
+DISK_PROBLEMS = {
+    errno.EACCES: "brak uprawnień do tego pliku lub folderu. Nadaj je (np. chmod u+rw) i spróbuj ponownie",
+    errno.EPERM: "brak uprawnień do tego pliku lub folderu. Nadaj je (np. chmod u+rw) i spróbuj ponownie",
+    errno.EROFS: "dysk jest tylko do odczytu. Zbuduj podręcznik w folderze na dysku z prawem zapisu",
+    errno.ENOSPC: "brak miejsca na dysku. Zwolnij miejsce i zbuduj podręcznik ponownie",
+    errno.EDQUOT: "wyczerpany przydział miejsca na dysku. Zwolnij miejsce i zbuduj podręcznik ponownie",
+}
 PROBLEMS = ("problem", "problemy", "problemów")
 ERRORS = ("błąd", "błędy", "błędów")
 REMARKS = ("uwaga", "uwagi", "uwag")
@@ -49,6 +66,13 @@ def stage(name: str, quiet: bool) -> Iterator[None]:
 
 
 def cmd_charts(settings: Settings, args: argparse.Namespace) -> int:
+    from handbook.build.staging import exclusive
+
+    with exclusive(settings):
+        return _charts(settings, args)
+
+
+def _charts(settings: Settings, args: argparse.Namespace) -> int:
     from handbook.pipeline import prepare_data
 
     with stage("dane, wykresy i liczby do tekstu", args.quiet):
@@ -65,6 +89,15 @@ def cmd_charts(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
+    from handbook.build.staging import exclusive
+
+    # The whole command under the book's lock: its data stage, PDF and site are never mixed
+    # with those of another build started at the same time.
+    with exclusive(settings):
+        return _build(settings, args)
+
+
+def _build(settings: Settings, args: argparse.Namespace) -> int:
     from handbook.build.staging import build_pdf, build_site
 
     both = not (args.html or args.pdf)
@@ -111,14 +144,19 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
 def _unfinished_chapters(settings: Settings) -> list[tuple[str, str]]:
     import yaml
 
+    from handbook.declared import read_text
     from handbook.sphinxext.frontmatter import find_block
 
     result = []
     for path in sorted(settings.source_dir.glob("*.md")):
-        block = find_block(path.read_text(encoding="utf-8"))
+        block = find_block(read_text(path, "rozdział"))
         if block is None:
             continue
-        status = (yaml.safe_load(block.text) or {}).get("status")
+        try:
+            data = yaml.safe_load(block.text)
+        except yaml.YAMLError:
+            continue  # the build itself reports a broken front matter at its line
+        status = data.get("status") if isinstance(data, dict) else None
         if status is not None and status != "gotowy":
             result.append((path.stem, str(status)))
     return result
@@ -193,9 +231,13 @@ def cmd_numbers(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
     from handbook.build.preview import serve
 
-    cmd_charts(settings, args)
-    print("PDF odświeżysz w drugim oknie: handbook buduj --pdf", flush=True)
-    serve(settings, args.port)
+    try:
+        cmd_charts(settings, args)
+        print("PDF odświeżysz w drugim oknie: handbook buduj --pdf", flush=True)
+        serve(settings, args.port)  # returns when the server is stopped: it handles Ctrl+C itself
+    except KeyboardInterrupt:  # stopped before the server started
+        pass
+    _say("\nPodgląd zatrzymany.")
     return EXIT_OK
 
 
@@ -258,7 +300,23 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    if argv is None:
+        # Run as the command, not called by a test: it ends when whatever started it ends (a
+        # killed `make`, a closed terminal) instead of building on unseen. Under `nohup`
+        # SIGHUP is ignored, and so is this.
+        die_with_parent(signal.SIGHUP)
     args = parser().parse_args(argv)
+    try:
+        with stopping_cleanly():
+            return _run(args)
+    finally:
+        if argv is None and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            # The work is done and said: Ctrl+C from now on ends the process as SIGTERM and
+            # SIGHUP do, without the traceback Python prints outside main().
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         if not getattr(args, "needs_settings", True):
             return int(args.func(None, args))
@@ -267,11 +325,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except HandbookError as error:
         print(f"Błąd: {error.relative_to(args.katalog.resolve())}", file=sys.stderr)
         return EXIT_PROBLEMS
-    except KeyboardInterrupt:
-        return EXIT_PROBLEMS
+    except KeyboardInterrupt as stop:
+        return _stopped(stop, args)
     except BrokenPipeError:  # `handbook liczby | head`: the reader left, nothing is wrong
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_OK
+    except OSError as error:
+        if error.errno not in DISK_PROBLEMS:
+            raise
+        where, root = Path(error.filename or args.katalog).resolve(), args.katalog.resolve()
+        shown = where.relative_to(root) if where.is_relative_to(root) else where
+        print(f"Błąd: {shown}: {DISK_PROBLEMS[error.errno]}.", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _stopped(stop: KeyboardInterrupt, args: argparse.Namespace) -> int:
+    """Say what stopped the command and what it left; the exit code tells the shell the signal."""
+    signum = stop.signum if isinstance(stop, Stopped) else signal.SIGINT
+    message = f"\nPrzerwano ({STOP_CAUSES.get(signum, signal.Signals(signum).name)})."
+    if args.func in (cmd_build, cmd_charts):
+        message += (
+            " W folderze _build została ostatnia kompletna wersja podręcznika: "
+            "poprzednia albo ta właśnie zbudowana, nigdy ich mieszanina."
+        )
+    _say(message)
+    return 128 + signum
+
+
+def _say(message: str) -> None:
+    """Print to stderr, which may be a terminal that is already closed (SIGHUP)."""
+    with suppress(OSError):
+        print(message, file=sys.stderr, flush=True)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ with the allowed values where there is a list of them.
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 import tomllib
@@ -29,8 +30,8 @@ POLISH = "handbook"
 
 def invalid(message: str) -> PydanticCustomError:
     """An error for a validator to raise: *message* is shown to the editor as it is."""
-    # Braces would be read as template fields by pydantic.
-    return PydanticCustomError(POLISH, message.replace("{", "{{").replace("}", "}}"))
+    # Without a context pydantic does not format the template, so braces stay as written.
+    return PydanticCustomError(POLISH, message)
 
 
 def quoted(values: Iterable[object]) -> str:
@@ -102,56 +103,213 @@ class Located:
 
 # --- Reading -----------------------------------------------------------------------------
 
+# Every message tomllib raises (Lib/tomllib/_parser.py), most specific first.
 _TOML_MESSAGES: tuple[tuple[str, str], ...] = (
-    (r"Expected '=' after a key", "po nazwie pola brakuje znaku „=”"),
+    (r"Expected '=' after a key", "po nazwie pola brakuje znaku „=” (nazwę ze spacją ujmij w cudzysłów)"),
+    (r"Invalid date or datetime", "niepoprawna data: pisz RRRR-MM-DD, np. 2024-03-01"),
     (r"Invalid value", 'niepoprawna wartość (tekst ujmij w cudzysłów "…", daty pisz RRRR-MM-DD)'),
-    (r"Unclosed array", "niezamknięta lista: brakuje „]”"),
-    (r"Unclosed inline table", "niezamknięta tabela: brakuje „}”"),
-    (r"Unterminated string", "niezamknięty tekst: brakuje cudzysłowu na końcu"),
-    (r"Illegal character", "niedozwolony znak w tekście"),
-    (r"Cannot (overwrite|declare)", "to pole albo ta sekcja występuje dwa razy"),
-    (r"Expected newline or end of document", "po wartości w tym samym wierszu jest coś jeszcze"),
+    (r"Unclosed array", "niezamknięta lista: brakuje „]” albo przecinka między elementami"),
+    (
+        r"Unclosed inline table",
+        "niezamknięta tabela: brakuje „}” albo przecinka (tabela { … } mieści się w jednym wierszu)",
+    ),
+    (
+        r"Expected '\"\"\"'|Expected \"'''\"",
+        "niezamknięty tekst wielowierszowy: brakuje trzech cudzysłowów na końcu",
+    ),
+    (
+        # A line break inside "…": the closing quote is missing at the end of the line.
+        r"Unterminated string|Illegal character '\\n'",
+        "niezamknięty tekst: brakuje cudzysłowu na końcu (zwykły tekst mieści się w jednym wierszu)",
+    ),
+    (
+        r"Illegal character|Found invalid character",
+        "niedozwolony znak sterujący (np. tabulator) w tekście albo w komentarzu; usuń go",
+    ),
+    (
+        r"Unescaped '\\' in a string",
+        "ukośnik „\\” w tekście: zapisz go podwójnie („\\\\”) albo ujmij tekst w apostrofy '…'",
+    ),
+    (r"Invalid hex value|not a Unicode scalar value", "błędny kod znaku po „\\u” w tekście"),
+    (r"Cannot declare .* twice", "ta sekcja występuje dwa razy; połącz obie w jedną"),
+    (
+        r"Cannot overwrite a value|Duplicate inline table key",
+        "to pole występuje dwa razy (albo pole i sekcja mają tę samą nazwę); zostaw jedno",
+    ),
+    (
+        r"Cannot mutate immutable namespace",
+        "tabeli albo listy zapisanej w jednym wierszu ({ … }, [ … ]) nie można uzupełniać dalej w pliku",
+    ),
+    (
+        r"Cannot redefine namespace",
+        "pole z kropką w nazwie zmienia sekcję zdefiniowaną wcześniej; zapisz je w tej sekcji",
+    ),
+    (
+        r"Expected newline or end of document",
+        "po wartości w tym samym wierszu jest coś jeszcze (każde pole w osobnym wierszu)",
+    ),
     (r"Invalid statement", "niezrozumiały wiersz (oczekiwano „pole = wartość” albo „[sekcja]”)"),
     (r"Invalid initial character for a key part", "niedozwolony znak w nazwie pola"),
-    (r"Expected ']'", "niezamknięta nazwa sekcji: brakuje „]”"),
-    (r"Invalid date or datetime", "niepoprawna data (RRRR-MM-DD)"),
+    (r"Expected '\]\]'", "niezamknięta nazwa sekcji powtarzanej: brakuje „]]”"),
+    (r"Expected '\]'", "niezamknięta nazwa sekcji: brakuje „]”"),
 )
 
+# Every message the json module raises (Lib/json/decoder.py and its C scanner), by its start.
+_JSON_MESSAGES: tuple[tuple[str, str], ...] = (
+    (
+        "Expecting value",
+        'brakuje wartości albo przed „]” lub „}” stoi zbędny przecinek; tekst ujmij w cudzysłów "…"',
+    ),
+    (
+        "Expecting property name",
+        'oczekiwano nazwy pola w cudzysłowie "…" albo przed „}” stoi zbędny przecinek',
+    ),
+    ("Expecting ':'", "po nazwie pola brakuje dwukropka „:”"),
+    ("Expecting ','", "brakuje przecinka między elementami (albo nawiasu zamykającego „]” lub „}”)"),
+    ("Illegal trailing comma", "przed „]” lub „}” stoi zbędny przecinek"),
+    ("Unterminated string", 'niezamknięty tekst: brakuje cudzysłowu " na końcu'),
+    (
+        "Invalid control character",
+        "niedozwolony znak sterujący (np. tabulator albo koniec wiersza) w tekście",
+    ),
+    ("Invalid \\u", "błędny kod znaku po „\\u” w tekście"),
+    ("Invalid \\escape", "ukośnik „\\” w tekście: zapisz go podwójnie („\\\\”)"),
+    ("Extra data", "po nawiasie zamykającym cały opis jest jeszcze coś; usuń to"),
+)
 
-def read_toml(path: Path, what: str) -> Located:
-    """Parse *path*; a syntax error becomes a Polish HandbookError naming its line."""
+# What to do with a text file in another encoding.
+SAVE_AS_UTF8 = "zapisz go ponownie w kodowaniu UTF-8 (np. w Notatniku: Zapisz jako → Kodowanie: UTF-8)"
+
+
+def not_text(raw: bytes) -> tuple[str, int | None] | None:
+    """Why *raw* is no text in an 8-bit encoding (UTF-16, a ZIP, a NUL byte): the cause and its line."""
+    if raw.startswith(b"PK\x03\x04"):
+        return "to nie tekst, tylko archiwum ZIP (np. skoroszyt .xlsx lub .ods albo dokument .docx)", None
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _utf16_without_bom(raw):
+        return "plik jest zapisany w kodowaniu UTF-16 („Unicode”), a nie w UTF-8", None
+    if b"\x00" in raw:
+        return "plik zawiera bajt zerowy (NUL), którego nie ma w tekście", _line_at(raw, raw.index(b"\x00"))
+    return None
+
+
+def _utf16_without_bom(raw: bytes) -> bool:
+    # Text that is mostly ASCII has a zero in every other byte when saved as UTF-16.
+    sample = raw[:4000]
+    if len(sample) < 16:
+        return False
+    return any(half.count(0) > len(half) // 3 for half in (sample[0::2], sample[1::2]))
+
+
+def _line_at(raw: bytes, index: int) -> int:
+    return raw.count(b"\n", 0, index) + 1
+
+
+def decode_problem(raw: bytes) -> tuple[str, int | None] | None:
+    """Why *raw* cannot be read as UTF-8 text (the cause and its line), or None."""
+    found = not_text(raw)
+    if found:
+        return found
+    try:
+        raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        cause = "plik nie jest zapisany w UTF-8 (tu jest znak z innego kodowania, np. Windows-1250)"
+        return cause, _line_at(raw, exc.start)
+    return None
+
+
+def read_text(path: Path, what: str, bom: bool = True) -> str:
+    """A book file as UTF-8 text, or a Polish HandbookError naming the cause.
+
+    A byte order mark is dropped, or with *bom* False refused: JSON must not start with one
+    (RFC 8259), and not every reader of the file would skip it.
+    """
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         raise HandbookError(f"Nie znaleziono pliku {path} ({what}).") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except IsADirectoryError:
+        raise HandbookError(f"{path} ({what}) jest katalogiem, a powinien być plikiem.") from None
+    except PermissionError:
+        raise HandbookError(f"Brak uprawnień do odczytu pliku {path} ({what}).") from None
+    problem = decode_problem(raw)
+    if problem:
+        cause, line = problem
+        summary = f"{what.capitalize()} ma złe kodowanie znaków."
+        raise HandbookError(summary, [Problem(path, f"{cause}; {SAVE_AS_UTF8}.", line)])
+    if not bom and raw.startswith(codecs.BOM_UTF8):
+        cause = "plik zaczyna się niewidocznym znacznikiem BOM, którego ten format nie dopuszcza"
         raise HandbookError(
             f"{what.capitalize()} ma złe kodowanie znaków.",
-            [Problem(path, "plik nie jest zapisany w UTF-8; zapisz go ponownie jako UTF-8.")],
-        ) from None
+            [
+                Problem(
+                    path, f"{cause}; zapisz go jako „UTF-8” bez BOM (np. w Notatniku: Kodowanie: UTF-8).", 1
+                )
+            ],
+        )
+    return raw.decode("utf-8-sig")
+
+
+def _empty(path: Path, what: str) -> HandbookError:
+    return HandbookError(
+        f"{what.capitalize()} jest pusty.",
+        [Problem(path, "plik jest pusty (zapis mógł się nie udać); przywróć jego treść, np. z kopii.")],
+    )
+
+
+def _too_deep(path: Path, what: str) -> HandbookError:
+    return HandbookError(
+        f"{what.capitalize()} ma błąd składni.",
+        [Problem(path, "listy lub tabele są zagnieżdżone zbyt głęboko; uprość zapis.")],
+    )
+
+
+def read_toml(path: Path, what: str) -> Located:
+    """Parse *path*; a syntax error becomes a Polish HandbookError naming its line."""
+    text = read_text(path, what)
+    if not text.strip():
+        raise _empty(path, what)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        line = re.search(r"line (\d+)", message)
+        found = re.search(r"line (\d+)", message)
+        # "at end of document" names no line: the last one is where the file stops.
+        line = int(found.group(1)) if found else max(1, len(text.splitlines()))
         polish = next(
             (pl for pattern, pl in _TOML_MESSAGES if re.search(pattern, message)), "błąd składni TOML"
         )
-        if line and _polish_letters_in_name(text.splitlines()[int(line.group(1)) - 1 :][:1]):
+        if _polish_letters_in_name(text.splitlines()[line - 1 :][:1]):
             polish = "nazwy sekcji i pól pisz bez polskich liter (albo ujmij je w cudzysłów)"
         raise HandbookError(
             f"{what.capitalize()} ma błąd składni.",
-            [
-                Problem(
-                    path,
-                    f"{polish} — sprawdź cudzysłowy, nawiasy i znaki „=” w tym wierszu.",
-                    int(line.group(1)) if line else None,
-                )
-            ],
+            [Problem(path, f"{polish} — sprawdź cudzysłowy, nawiasy i znaki „=” w tym wierszu.", line)],
         ) from None
+    except RecursionError:
+        raise _too_deep(path, what) from None
     return Located(path, data, key_lines(text))
+
+
+def read_json(path: Path, what: str) -> Located:
+    """Parse *path*, one JSON object; a syntax error becomes a Polish HandbookError naming its line."""
+    text = read_text(path, what, bom=False)
+    if not text.strip():
+        raise _empty(path, what)
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        polish = next((pl for start, pl in _JSON_MESSAGES if exc.msg.startswith(start)), "błąd składni JSON")
+        raise HandbookError(
+            f"{what.capitalize()} nie jest poprawnym plikiem JSON.",
+            [Problem(path, f"{polish} (znak {exc.colno} w wierszu).", exc.lineno)],
+        ) from None
+    except RecursionError:
+        raise _too_deep(path, what) from None
+    if not isinstance(data, dict):
+        raise HandbookError(
+            f"{what.capitalize()} ma złą budowę.",
+            [Problem(path, "cały plik musi być jednym obiektem JSON w nawiasach { … } z polami.", 1)],
+        )
+    return Located(path, data, json_lines(text))
 
 
 def validate(

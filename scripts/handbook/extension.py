@@ -9,10 +9,14 @@ from sphinx.application import Sphinx
 from handbook import __version__
 from handbook.pdf.builder import setup_pdf
 from handbook.site.html import setup_site
+from handbook.site.math import setup_math
+from handbook.sphinxext.boundary import setup_boundary
 from handbook.sphinxext.charts import setup_charts
 from handbook.sphinxext.frontmatter import setup_frontmatter
 from handbook.sphinxext.numbers import setup_numbers
 from handbook.sphinxext.opendata import setup_opendata
+from handbook.sphinxext.parser import setup_parser
+from handbook.sphinxext.personal import setup_personal
 from handbook.sphinxext.safety import setup_safety
 from handbook.sphinxext.typography import setup_typography
 
@@ -22,14 +26,19 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("handbook_code_digest", "", "env", types=[str])
     # Builders
     setup_pdf(app)  # -b typst: the print PDF
+    setup_math(app)  # HTML: formulas as MathML written at build time
+    # Parser
+    setup_parser(app)  # MyST with the book's config: {{ name }} as plain values, links checked
     # Directives
     setup_charts(app)  # ```{wykres} name```
     setup_opendata(app)  # ```{dane-projektu}```: the data appendix from the schema
+    setup_boundary(app)  # include, literalinclude, csv-table, raw, images, downloads: book files only
     # Roles
     setup_numbers(app)  # {dane}`name`: a number from the data
     # Transforms
-    setup_safety(app)  # no <script>, event handlers or javascript: links from chapters
+    setup_safety(app)  # raw HTML on an allow-list, no javascript: links, no <meta> refresh
     setup_typography(app)  # no-break space after one-letter words
+    setup_personal(app)  # no e-mail, phone or PESEL in a page but the book's public contact
     # Events
     setup_frontmatter(app)  # chapter metadata → heading and byline
     setup_site(app)  # HTML: PDF download link, Pagefind search page

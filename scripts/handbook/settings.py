@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from handbook.data.privacy import find_personal_data, public_contacts, strings
 from handbook.declared import Declared, Located, invalid, quoted, read_toml, validate
 from handbook.errors import HandbookError, Problem
 
@@ -21,8 +23,45 @@ HexColour = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
 # A page of the book by its file name without ".md" (Sphinx's docname).
 PageName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_./-]+$")]
+# Characters of an address after its host (RFC 3986) and letters of any alphabet. Never a
+# quote, an angle bracket, a backtick, a brace, a backslash or a space: none of them can end
+# the HTML attribute or the Typst string that the address is printed into.
+_URL_REST = r"[\w\-.~:/?#\[\]@!$&()*+,;=%]*"
+_HOST = r"[\w-]+(?:\.[\w-]+)+(?::[0-9]{1,5})?"
+_WEB = re.compile(rf"https://{_HOST}(?:[/?#]{_URL_REST})?")
+_MAIL = re.compile(r"mailto:[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# The site's own address: a folder, so no query or fragment, and a slash at the end.
+_BASE = re.compile(rf"https://{_HOST}/(?:[\w\-.~:/@!$&()*+,;=%]*/)?")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def _url(value: str) -> str:
+    if value and not (_WEB.fullmatch(value) or _MAIL.fullmatch(value)):
+        raise invalid(
+            "podaj adres zaczynający się od https:// (albo mailto:), bez spacji, cudzysłowów, "
+            f"nawiasów klamrowych i znaków < > ` \\ (jest: „{value}”)"
+        )
+    return value
+
+
+def _base_url(value: str) -> str:
+    if not _BASE.fullmatch(value):
+        raise invalid(
+            "podaj adres strony zaczynający się od https:// i zakończony ukośnikiem, bez spacji, "
+            "cudzysłowów, nawiasów klamrowych, znaków < > ` \\ ? #, np. https://example.org/podrecznik/ "
+            f"(jest: „{value}”)"
+        )
+    return value
+
+
+def _email(value: str) -> str:
+    if value and not _EMAIL.fullmatch(value.strip()):
+        raise invalid(f"podaj jeden adres e-mail, np. biuro@example.org (jest: „{value}”)")
+    return value.strip()
+
+
 # Links printed on every page: only web addresses and e-mail, never a script.
-Url = Annotated[str, Field(pattern=r"^(https://[^\s]+|mailto:[^\s]+)?$")]
+Url = Annotated[str, AfterValidator(_url)]
 
 
 class Publication(Declared):
@@ -107,7 +146,7 @@ class Logo(Declared):
 
 
 class Site(Declared):
-    base_url: str = Field(alias="adres", pattern=r"^https://[^\s]+/$")
+    base_url: Annotated[str, AfterValidator(_base_url)] = Field(alias="adres")
 
 
 class Accessibility(Declared):
@@ -120,7 +159,7 @@ class Accessibility(Declared):
     status: Literal["zgodna", "częściowo zgodna", "niezgodna"]
     prepared: dt.date = Field(alias="data_sporzadzenia")
     contact_person: str = Field(alias="osoba_kontaktowa", default="")
-    email: str = Field(default="")
+    email: Annotated[str, AfterValidator(_email)] = Field(default="")
     phone: str = Field(alias="telefon", default="")
     # Entrances, lifts, toilets, parking, induction loop, sign-language interpreter of the seat.
     architecture: str = Field(alias="dostepnosc_architektoniczna", default="")
@@ -233,6 +272,11 @@ class Settings(Declared):
         return tuple(o.id for o in self.organisations)
 
     @property
+    def public_contacts(self) -> frozenset[str]:
+        """The statement's e-mail and phone, public by law: the personal-data guard lets them through."""
+        return public_contacts((self.accessibility.email, self.accessibility.phone))
+
+    @property
     def pages_without_front_matter(self) -> tuple[str, ...]:
         return ("index", self.accessibility.page, *self.pages.without_front_matter)
 
@@ -294,4 +338,16 @@ def _consistency(settings: Settings, located: Located) -> list[Problem]:
     for key, value in (("plik", logo.file), ("plik_ciemne_tlo", logo.dark_file), ("ikona", logo.icon)):
         if value and not (settings.root / value).is_file():
             problems.append(located.problem(("logo", key), f"nie ma pliku „{value}” w katalogu podręcznika"))
+    # Settings are printed on every page and in the PDF: the statement's contact is the only one.
+    for loc, value in strings(located.data):
+        if loc in (("dostepnosc", "email"), ("dostepnosc", "telefon")):
+            continue
+        for found in find_personal_data(value, settings.public_contacts):
+            problems.append(
+                located.problem(
+                    loc,
+                    f"wartość zawiera {found.describe()}; danych osobowych nie publikujemy (RODO) – usuń "
+                    "je; kontakt do biura projektu podaj w [dostepnosc] email i telefon",
+                )
+            )
     return problems

@@ -17,14 +17,29 @@ from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
+from handbook.data.privacy import ADVICE, find_personal_data
+from handbook.declared import SAVE_AS_UTF8, decode_problem
 from handbook.errors import HandbookError
 from handbook.settings import Settings
+from handbook.sphinxext.boundary import Refused
 from handbook.sphinxext.charts import chart_label
 from handbook.sphinxext.frontmatter import parse as parse_front_matter
-from handbook.sphinxext.html_policy import html_problems, unsafe_url
+from handbook.sphinxext.html_policy import html_problems, inline_attribute_problems, inspect, url_scheme
+from handbook.sphinxext.parser import author_attributes, configure, substitution_value
 
 Level = Literal["BŁĄD", "UWAGA"]
 _ROLE_TARGET = re.compile(r"<([^<>]+)>\s*$")
+# Directives whose body is code or markup, not the page's prose (the build skips them too).
+_CODE_DIRECTIVES = (
+    "code",
+    "code-block",
+    "code-cell",
+    "sourcecode",
+    "literalinclude",
+    "math",
+    "raw",
+    "eval-rst",
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -53,11 +68,18 @@ class Book:
     numbers: set[str]
     # Pages that are not chapters: no front matter, headings from H1.
     exempt: set[str]
+    # What {{ name }} may name (the accessibility statement's fields).
+    substitutions: dict[str, str]
+    # The book's public e-mail and phone, which the personal-data guard lets through.
+    contacts: frozenset[str] = frozenset()
 
 
 def _parser():  # type: ignore[no-untyped-def]
-    config = MdParserConfig(enable_extensions={"colon_fence", "deflist", "fieldlist", "substitution"})
-    return create_md_parser(config, RendererHTML)
+    # The build's own syntax and additions (parser.py), so a check sees what Sphinx will see.
+    from handbook.build.config import MYST_EXTENSIONS
+
+    config = MdParserConfig(enable_extensions=set(MYST_EXTENSIONS))
+    return configure(create_md_parser(config, RendererHTML))
 
 
 def chapters(settings: Settings) -> list[Path]:
@@ -66,6 +88,7 @@ def chapters(settings: Settings) -> list[Path]:
 
 def check_book(settings: Settings) -> list[Finding]:
     """All findings for all chapters and the data, sorted by file and line."""
+    from handbook.build.config import substitutions
     from handbook.charts.spec import chart_names
 
     findings: list[Finding] = list(placeholders(settings))
@@ -84,7 +107,9 @@ def check_book(settings: Settings) -> list[Finding]:
         if not error.problems:
             findings.append(Finding(settings.data_dir, 1, "BŁĄD", error.summary))
     md = _parser()
-    parsed = {path: md.parse(path.read_text(encoding="utf-8")) for path in chapters(settings)}
+    texts, unreadable = chapter_texts(settings)
+    findings += unreadable
+    parsed = {path: md.parse(text) for path, text in texts.items()}
     book = Book(
         docs={p.stem for p in parsed},
         labels=set(),
@@ -92,13 +117,29 @@ def check_book(settings: Settings) -> list[Finding]:
         charts=chart_names(settings),
         numbers=numbers,
         exempt=set(settings.pages_without_front_matter),
+        substitutions=substitutions(settings),
+        contacts=settings.public_contacts,
     )
     for tokens in parsed.values():
         _collect_targets(tokens, book)
     for path, tokens in parsed.items():
-        text = path.read_text(encoding="utf-8")
-        findings.extend(check_chapter(path, text, tokens, book))
+        findings.extend(check_chapter(path, texts[path], tokens, book))
     return sorted(findings)
+
+
+def chapter_texts(settings: Settings) -> tuple[dict[Path, str], list[Finding]]:
+    """Each chapter's text; one that is not UTF-8 is a finding (Sphinx will not read it either)."""
+    texts: dict[Path, str] = {}
+    unreadable: list[Finding] = []
+    for path in chapters(settings):
+        raw = path.read_bytes()
+        problem = decode_problem(raw)
+        if problem:
+            cause, line = problem
+            unreadable.append(Finding(path, line or 1, "BŁĄD", f"{cause}; {SAVE_AS_UTF8}."))
+        else:
+            texts[path] = raw.decode("utf-8-sig")
+    return texts, unreadable
 
 
 def _collect_targets(tokens: list[Token], book: Book) -> None:
@@ -132,7 +173,7 @@ def check_chapter(path: Path, text: str, tokens: list[Token], book: Book) -> Ite
         return start + 1
 
     if path.stem not in book.exempt:
-        _, problems = parse_front_matter(text)
+        _, problems = parse_front_matter(text, book.contacts)
         for line, message in problems:
             yield Finding(path, line, "BŁĄD", message)
     level = 1  # the title from the front matter is the chapter's H1
@@ -158,13 +199,14 @@ def check_chapter(path: Path, text: str, tokens: list[Token], book: Book) -> Ite
         elif token.type == "html_block":
             for problem in html_problems(token.content):
                 yield Finding(path, at(token), "BŁĄD", problem + ".")
+        elif token.type == "substitution_block":
+            yield from _check_substitution(path, token, at(token), book)
         elif token.type in ("fence", "colon_fence"):
             yield from _check_directive(path, token, at(token), book)
+            if _prose_directive(token.info):
+                yield from _personal(path, token.content, at(token) + 1, book)
         elif token.type == "inline":
             yield from _check_inline(path, token, at, book)
-    for number, line in enumerate(lines, start=1):
-        if re.search(r"\]\(\s*(javascript|vbscript|data):", line, re.IGNORECASE):
-            yield Finding(path, number, "BŁĄD", "odnośniki „javascript:” są zabronione.")
 
 
 def _check_directive(path: Path, token: Token, line: int, book: Book) -> Iterator[Finding]:
@@ -185,16 +227,51 @@ def _check_directive(path: Path, token: Token, line: int, book: Book) -> Iterato
                 "dyrektywą wiersz „:alt: opis tego, co przedstawia”.",
             )
     elif directive.startswith("{raw}"):
-        yield from (
-            (Finding(path, line, "BŁĄD", problem + ".") for problem in html_problems(token.content))
-            if "html" in directive
-            else ()
-        )
+        formats = directive.removeprefix("{raw}").split()
+        if formats != ["html"]:
+            yield Finding(
+                path,
+                line,
+                "BŁĄD",
+                f"wstawka w formacie „{' '.join(formats)}” jest niedozwolona; "
+                "zastąp ją zwykłym tekstem Markdown.",
+            )
+        else:
+            for problem in html_problems(token.content):
+                yield Finding(path, line, "BŁĄD", problem + ".")
+
+
+def _check_substitution(path: Path, token: Token, line: int, book: Book) -> Iterator[Finding]:
+    try:
+        substitution_value(token.content, book.substitutions)
+    except Refused as refusal:
+        yield Finding(path, line, "BŁĄD", f"{refusal}.")
 
 
 def _check_inline(path: Path, token: Token, at, book: Book) -> Iterator[Finding]:  # type: ignore[no-untyped-def]
-    for child in token.children or []:
+    children = token.children or []
+    # Markdown splits inline HTML into one token per tag: the pieces are judged together.
+    html = [child for child in children if child.type == "html_inline"]
+    if html:
+        pieces = [child.content if child.type == "html_inline" else None for child in children]
+        for problem in inspect(pieces).problems:
+            yield Finding(path, at(token, html[0].content), "BŁĄD", problem + ".")
+    for child in children:
+        kind = child.type.removesuffix("_open")
+        if kind in ("link", "image", "code_inline", "span"):
+            needle = str(child.attrs.get("href") or child.attrs.get("src") or "")
+            for problem in inline_attribute_problems(kind, author_attributes(child.attrs, child.meta)):
+                yield Finding(path, at(token, needle), "BŁĄD", problem + ".")
         if child.type == "image":
+            source = str(child.attrs.get("src", ""))
+            if url_scheme(source) or source.startswith("//"):
+                yield Finding(
+                    path,
+                    at(token, f"]({source}"),
+                    "BŁĄD",
+                    f"obraz „{source[:40]}” to adres, a nie plik podręcznika; "
+                    "zapisz plik w folderze podręcznika.",
+                )
             if not str(child.attrs.get("alt", "") or child.content).strip():
                 yield Finding(
                     path,
@@ -203,15 +280,16 @@ def _check_inline(path: Path, token: Token, at, book: Book) -> Iterator[Finding]
                     "obraz nie ma tekstu alternatywnego: wpisz opis w nawiasach "
                     "kwadratowych, np. ![Mapa gmin powiatu](mapa.png).",
                 )
-        elif child.type == "html_inline":
-            for problem in html_problems(child.content):
-                yield Finding(path, at(token, child.content), "BŁĄD", problem + ".")
-        elif child.type == "link_open" and unsafe_url(str(child.attrs.get("href", ""))):
-            yield Finding(path, at(token), "BŁĄD", "odnośniki „javascript:” są zabronione.")
+        elif child.type == "substitution_inline":
+            yield from _check_substitution(path, child, at(token, child.content), book)
         elif child.type == "myst_role":
             yield from _check_role(path, child, at(token, f"`{child.content}`"), book)
         elif child.type == "text":
             yield from _typography(path, child.content, at(token, child.content[:30]))
+            yield from _personal(path, child.content, at(token, child.content[:30]), book)
+        elif child.type == "link_open" and re.match(r"(?i)(mailto|tel):", str(child.attrs.get("href", ""))):
+            href = str(child.attrs["href"])
+            yield from _personal(path, href.split(":", 1)[1], at(token, href), book)
 
 
 def _check_role(path: Path, role: Token, line: int, book: Book) -> Iterator[Finding]:
@@ -232,6 +310,19 @@ def _check_role(path: Path, role: Token, line: int, book: Book) -> Iterator[Find
         yield Finding(path, line, "BŁĄD", f"odsyłacz do nieistniejącego rozdziału „{target}”.")
     elif name == "term" and target not in book.terms:
         yield Finding(path, line, "BŁĄD", f"termin „{target}” nie występuje w słowniczku.")
+
+
+def _prose_directive(info: str) -> bool:
+    """A directive whose body is published as text (a note, a table), not shown as code."""
+    name = re.match(r"\{([^}]*)\}", info.strip())
+    return name is not None and name.group(1) not in _CODE_DIRECTIVES
+
+
+def _personal(path: Path, text: str, line: int, book: Book) -> Iterator[Finding]:
+    """The same personal-data guard as the build's (sphinxext/personal.py)."""
+    for found in find_personal_data(text, book.contacts):
+        line_of_found = line + text[: found.start].count("\n")
+        yield Finding(path, line_of_found, "BŁĄD", f"tekst zawiera {found.describe()}; {ADVICE}")
 
 
 def _typography(path: Path, text: str, line: int) -> Iterator[Finding]:
@@ -268,7 +359,7 @@ def placeholders(settings: Settings) -> Iterator[Finding]:
             f"pole „dostepnosc.{key}” jest puste: deklaracja dostępności pokaże w tym miejscu "
             f"„{STATEMENT_MISSING}”.",
         )
-    for chapter in chapters(settings):
-        for number, line in enumerate(chapter.read_text(encoding="utf-8").splitlines(), start=1):
+    for chapter, chapter_text in chapter_texts(settings)[0].items():
+        for number, line in enumerate(chapter_text.splitlines(), start=1):
             if PLACEHOLDER in line and not line.lstrip().startswith(("%", "#")):
                 yield Finding(chapter, number, "UWAGA", "tekst czeka na uzupełnienie: zastąp go własnym.")

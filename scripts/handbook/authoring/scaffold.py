@@ -8,6 +8,7 @@ import unicodedata
 from importlib.resources import files
 from pathlib import Path
 
+from handbook.declared import read_text
 from handbook.errors import HandbookError
 from handbook.settings import Settings
 
@@ -34,7 +35,7 @@ def new_chapter(settings: Settings, title: str) -> Path:
     path = source / f"{docname}.md"
     template = (files("handbook.authoring") / TEMPLATE).read_text(encoding="utf-8")
     index = source / "index.md"
-    contents = _add_to_contents(index.read_text(encoding="utf-8"), docname)
+    contents = _add_to_contents(read_text(index, "spis treści podręcznika"), docname)
     examples = _examples(settings, numbered[0] if numbered else docname)
     # @name@ marks what the template takes from this book (braces are MyST's own syntax).
     text = template.replace("@tytul@", _yaml_string(title))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
+import sys
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -11,8 +13,13 @@ from urllib.parse import urlparse
 from handbook import fmt
 from handbook.identity import Identity, identity
 from handbook.settings import Settings
-from handbook.site.html import THEME
+from handbook.site.html import PDF_FOLDER, THEME
+from handbook.site.math import RENDERER as MATH_RENDERER
 from handbook.sphinxext.typography import polish_spacing
+
+# MyST syntax a chapter may use; `handbook sprawdz` parses with the same. No "substitution"
+# (its Jinja2 runs code) and no "html_image"/"html_admonition" (raw HTML the policy would miss).
+MYST_EXTENSIONS = ("colon_fence", "deflist", "fieldlist", "attrs_inline")
 
 
 def sphinx_config(settings: Settings) -> dict[str, Any]:
@@ -38,7 +45,6 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
             "myst_parser",
             "notfound.extension",
             "sphinxext.opengraph",
-            "sphinx_sitemap",
             "handbook.extension",
         ],
         "source_suffix": {".md": "markdown"},
@@ -50,15 +56,12 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         # MyST: the chapter title comes from the front matter key `tytul`.
         "myst_title_to_header": True,
         "myst_heading_anchors": 3,
-        "myst_enable_extensions": [
-            "colon_fence",
-            "deflist",
-            "fieldlist",
-            "attrs_inline",
-            "substitution",
-        ],
-        # {{ name }} in a page: values from the settings (the accessibility statement).
-        "myst_substitutions": substitutions(settings),
+        "myst_enable_extensions": list(MYST_EXTENSIONS),
+        # {{ name }} in a page: plain values from the settings (the accessibility statement),
+        # filled in by the engine's parser (sphinxext/parser.py), never evaluated as Jinja.
+        "handbook_substitutions": substitutions(settings),
+        # Formulas as MathML written at build time (site/math.py): no MathJax from a CDN.
+        "html_math_renderer": MATH_RENDERER,
         "myst_footnote_transition": False,
         # Figure and table numbers per chapter, the Polish way: „Rys. 3.1”, „Tabela 3.1”.
         "numfig": True,
@@ -85,9 +88,8 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "html_show_sourcelink": False,
         # Build date, from SOURCE_DATE_EPOCH when set (reproducible builds).
         "html_last_updated_fmt": "%d.%m.%Y",
+        # Also the address of every page in sitemap.xml (site/html.py).
         "html_baseurl": settings.site.base_url,
-        "sitemap_url_scheme": "{link}",
-        "sitemap_locales": [None],
         "ogp_site_url": settings.site.base_url,
         "ogp_site_name": pub.title,
         "ogp_type": "book",
@@ -105,13 +107,14 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
                     "albo adres zawiera literówkę."
                 )
                 + '</p><p>Przejdź do <a href="'
-                + settings.site.base_url
+                + escape(settings.site.base_url)
                 + '">strony głównej '
                 + polish_spacing("podręcznika</a> albo skorzystaj z wyszukiwarki.")
                 + "</p>"
             ),
         },
-        "handbook_pdf_file": str(settings.pdf_file),
+        # Whether the site offers the PDF: set from the PDF that exists when the site is built.
+        "handbook_pdf_link": f"{PDF_FOLDER}/{settings.pdf_file.name}" if settings.pdf_file.exists() else "",
         "html_theme_options": {
             "home_page_in_toc": True,
             "show_navbar_depth": 1,
@@ -207,12 +210,16 @@ def substitutions(settings: Settings) -> dict[str, str]:
 
 
 def code_digest() -> str:
-    """Digest of the pipeline's own code: Sphinx re-reads every chapter when it changes.
+    """Digest of the code that reads a chapter: Sphinx re-reads every chapter when it changes.
 
-    Sphinx tracks sources and configuration, not extension code; without this a changed
-    extension would leave stale pages behind in an incremental build.
+    Sphinx tracks sources and configuration, not extension code or the versions of the
+    libraries that parse a chapter (MyST-Parser, docutils, markdown-it); without this a changed
+    extension or an upgraded library would leave stale doctrees behind in an incremental build.
+    Pages, the PDF and the search index are made anew from the doctrees in every build.
     """
     digest = hashlib.sha256()
+    installed = sorted(f"{d.metadata['Name']}=={d.version}" for d in importlib.metadata.distributions())
+    digest.update("\n".join([sys.version, *installed]).encode())
     package = Path(__file__).resolve().parent.parent
     # Code, templates, translations, the Typst design, the new-book skeleton: every file of
     # the engine but what Python and Sphinx compile from it (.pyc, .mo).

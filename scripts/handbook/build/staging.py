@@ -1,7 +1,8 @@
-"""Run Sphinx into a staging folder and publish the result only if it is free of warnings."""
+"""Build in a staging folder and publish the result in one step, only if it is free of warnings."""
 
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import io
 import json
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import TextIO
 
 from handbook.build.messages import translate
+from handbook.errors import HandbookError, Problem
+from handbook.processes import signals_held
 from handbook.settings import Settings
 from handbook.site.html import PDF_FOLDER
 
@@ -22,6 +25,22 @@ from handbook.site.html import PDF_FOLDER
 ENGINE_CONF_DIR = Path(__file__).resolve().parent
 # How the engine's conf.py learns which book it configures.
 ROOT_VARIABLE = "HANDBOOK_ROOT"
+# Inside the book's _build: where a build is made before it is published, and the build lock.
+STAGING = ".staging"
+LOCK = ".lock"
+WAITING = "Czekam, aż skończy się inne budowanie tego podręcznika"
+
+# renameat2(2) with RENAME_EXCHANGE swaps two paths in one step; Python's os module lacks it.
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+if _renameat2 is not None:
+    _renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+
+# Books whose build lock this process holds, with the depth: `buduj` holds it for the whole
+# command and build_site takes it again inside. A forked child (a preview rebuild) holds none.
+_held: dict[Path, int] = {}
+os.register_at_fork(after_in_child=_held.clear)
 
 
 @dataclass(frozen=True)
@@ -49,20 +68,91 @@ class _Warnings(io.StringIO):
         return super().write(polish)
 
 
+def _unwritable(settings: Settings, folder: Path) -> HandbookError:
+    build = _shown(settings, settings.build_dir)
+    return HandbookError(
+        "Nie można zapisać wyników budowania.",
+        [
+            Problem(
+                folder,
+                "folder jest tylko do odczytu (brak uprawnień do zapisu albo dysk tylko do odczytu). "
+                f"Nadaj uprawnienia do zapisu (np. chmod -R u+w {build}) albo usuń folder {build}: "
+                "następne budowanie utworzy go od nowa. Poprzednie wyniki pozostały bez zmian.",
+            )
+        ],
+    )
+
+
+def _shown(settings: Settings, path: Path) -> Path:
+    return path.relative_to(settings.root) if path.is_relative_to(settings.root) else path
+
+
+def _check_writable(settings: Settings) -> None:
+    """Stop before any work if the output folder cannot be written, naming the folder."""
+    build = settings.build_dir
+    try:
+        build.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        raise HandbookError(
+            "Nie można zapisać wyników budowania.",
+            [
+                Problem(
+                    build,
+                    "nie można utworzyć tego folderu: folder podręcznika jest tylko do odczytu. "
+                    f"Nadaj uprawnienia do zapisu (np. chmod u+w {settings.root}) albo skopiuj "
+                    "podręcznik do folderu z prawem zapisu.",
+                )
+            ],
+        ) from None
+    # The folders a build replaces or writes into; a file in them may be read-only (it is
+    # replaced, not written), a folder may not.
+    folders = [build, *(p for p in build.iterdir() if p.is_dir() and not p.is_symlink())]
+    for folder in folders:
+        if not os.access(folder, os.W_OK):
+            raise _unwritable(settings, folder)
+
+
 @contextmanager
-def _exclusive(settings: Settings) -> Iterator[None]:
-    """One build at a time per project: a second one (another terminal, the preview) waits."""
-    settings.build_dir.mkdir(parents=True, exist_ok=True)
-    with (settings.build_dir / ".lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+def exclusive(settings: Settings) -> Iterator[None]:
+    """One build of a book at a time: another one (a terminal, `make`, the preview) waits and says so.
+
+    Taken by every command that writes into ``_build``, for the whole command, so that the data
+    stage, the PDF and the site of one command are never mixed with another's.
+    """
+    lock_file = settings.build_dir / LOCK
+    if _held.get(lock_file):
+        _held[lock_file] += 1
         try:
             yield
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            _held[lock_file] -= 1
+        return
+    _check_writable(settings)
+    with lock_file.open("a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip()
+            by = f" (proces {holder})" if holder.isdigit() else ""
+            print(f"{WAITING}{by}…", file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        # Who holds the lock, for the message of the one that waits.
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
+        _held[lock_file] = 1
+        try:
+            yield
+        finally:
+            del _held[lock_file]
+            lock.truncate(0)
+            # Closing the file releases the lock; so does the end of the process, however it ends.
 
 
 def build_site(settings: Settings, builder: str = "html", echo: bool = True) -> BuildResult:
-    with _exclusive(settings):
+    with exclusive(settings):
         return _build_site(settings, builder, echo)
 
 
@@ -70,37 +160,51 @@ def _build_site(settings: Settings, builder: str, echo: bool) -> BuildResult:
     """Build with *builder*; on any warning keep the previous output and doctrees untouched.
 
     Sphinx does not repeat a warning for a document it does not re-read, so a failed build's
-    environment must never be reused: both the output and the doctrees are built in staging
-    copies and swapped in together only after a clean build.
+    environment must never be reused: the doctrees are copied into staging and published
+    together with the output only after a clean build.
+
+    The output folder starts empty. Sphinx reads only the chapters that changed (that is the
+    slow part) but writes every page, so an incremental build gives the files of a clean one:
+    no page, image, download or search entry of a source that is gone, every page with the
+    current navigation, PDF link and date, a sitemap of every page.
     """
     from sphinx.errors import SphinxError  # heavy import, only when building
 
     final_out = settings.build_dir / builder
-    final_doctrees = settings.doctrees_dir
-    staging = settings.build_dir / ".staging"
-    shutil.rmtree(staging, ignore_errors=True)
-    out, doctrees = staging / builder, staging / "doctrees"
-    for source, target in ((final_out, out), (final_doctrees, doctrees)):
-        if source.exists():
-            shutil.copytree(source, target, copy_function=shutil.copy2)
-    warnings = _Warnings(sys.stderr if echo else None, settings.root)
+    with _staging(settings) as staging:
+        out, doctrees = staging / builder, staging / "doctrees"
+        if settings.doctrees_dir.exists():
+            shutil.copytree(settings.doctrees_dir, doctrees, copy_function=shutil.copy2)
+        warnings = _Warnings(sys.stderr if echo else None, settings.root)
+        try:
+            statuscode = run_sphinx(settings, builder, out, doctrees, warnings)
+        except SphinxError as error:
+            # A broken template or configuration: reported like any other problem, in Polish,
+            # and the previous output stays.
+            warnings.write(f"(konfiguracja): Sphinx przerwał budowanie: {error}\n")
+            return BuildResult(False, (f"Sphinx przerwał budowanie: {error}",), final_out)
+        if builder == "html" and statuscode == 0 and not warnings.getvalue().strip():
+            _finish_site(settings, out, warnings)
+        lines = tuple(line for line in warnings.getvalue().splitlines() if line.strip())
+        ok = statuscode == 0 and not lines
+        if ok:
+            _publish({out: final_out, doctrees: settings.doctrees_dir})
+            _clear(settings, staging)  # the previous versions, swapped out
+        # On failure the staging copy stays for inspection; the next build starts by removing it.
+        return BuildResult(ok, lines, final_out)
+
+
+@contextmanager
+def _staging(settings: Settings) -> Iterator[Path]:
+    """An empty staging folder; a build stopped by a signal clears it on its way out."""
+    staging = settings.build_dir / STAGING
+    _clear(settings, staging)
+    staging.mkdir()
     try:
-        statuscode = run_sphinx(settings, builder, out, doctrees, warnings)
-    except SphinxError as error:
-        # A broken template or configuration: reported like any other problem, in Polish,
-        # and the previous output stays.
-        warnings.write(f"(konfiguracja): Sphinx przerwał budowanie: {error}\n")
-        return BuildResult(False, (f"Sphinx przerwał budowanie: {error}",), final_out)
-    if builder == "html" and statuscode == 0 and not warnings.getvalue().strip():
-        _finish_site(settings, out, warnings)
-    lines = tuple(line for line in warnings.getvalue().splitlines() if line.strip())
-    ok = statuscode == 0 and not lines
-    if ok:
-        _swap(out, final_out)
-        _swap(doctrees, final_doctrees)
-        shutil.rmtree(staging, ignore_errors=True)
-    # On failure the staging copy stays for inspection; the next build starts by removing it.
-    return BuildResult(ok, lines, final_out)
+        yield staging
+    except KeyboardInterrupt:
+        _clear(settings, staging)
+        raise
 
 
 def run_sphinx(settings: Settings, builder: str, outdir: Path, doctrees: Path, warning: TextIO) -> int:
@@ -134,34 +238,69 @@ def _finish_site(settings: Settings, out: Path, warnings: io.StringIO) -> None:
         target = out / PDF_FOLDER
         target.mkdir(exist_ok=True)
         shutil.copyfile(settings.pdf_file, target / settings.pdf_file.name)
+    # Pagefind indexes the staged folder, which holds exactly the pages of this build.
     problem = index_site(out)
     if problem:
         warnings.write(f"(wyszukiwarka): Pagefind nie zbudował indeksu: {problem}\n")
 
 
-def _swap(new: Path, final: Path) -> None:
-    old = final.with_name(final.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    if final.exists():
-        final.rename(old)
+def _publish(swaps: dict[Path, Path]) -> None:
+    """Put each new folder in place of the published one, all of them together.
+
+    Each folder is exchanged in one step, so a reader, a web server or an interrupted build
+    finds the old folder or the new one, never none and never a mix. Stopping signals wait
+    until every exchange is done, so the output and the doctrees it came from are published
+    together; the old versions are left where the new ones were, in staging.
+    """
+    with signals_held():
+        for new, final in swaps.items():
+            _exchange(new, final)
+
+
+def _exchange(new: Path, final: Path) -> None:
+    if not final.exists():
+        new.rename(final)
+        return
+    paths = (os.fsencode(new), os.fsencode(final))
+    if _renameat2 is not None and _renameat2(_AT_FDCWD, paths[0], _AT_FDCWD, paths[1], _RENAME_EXCHANGE) == 0:
+        return
+    # No exchange on this system (not Linux, or a filesystem without it): two renames, with
+    # the folder missing for the moment between them.
+    aside = new.with_name(new.name + ".old")
+    final.rename(aside)
     new.rename(final)
-    shutil.rmtree(old, ignore_errors=True)
+
+
+def _clear(settings: Settings, folder: Path) -> None:
+    """Remove *folder* completely: a leftover would mix an old build into the next one."""
+    try:
+        shutil.rmtree(folder)
+    except FileNotFoundError:
+        pass
+    except PermissionError as error:
+        raise _unwritable(settings, Path(error.filename or folder).parent) from None
 
 
 def build_pdf(settings: Settings, echo: bool = True) -> BuildResult:
     """Build the Typst book and publish ``_build/pdf/<name>.pdf`` only if it compiled cleanly."""
     from handbook.pdf.builder import TIMINGS
 
-    result = build_site(settings, "typst", echo=echo)
-    if not result.ok:
-        return BuildResult(False, result.warnings, settings.pdf_file)
-    compiled = result.outdir / settings.pdf_file.name
-    settings.pdf_dir.mkdir(parents=True, exist_ok=True)
-    for stale in settings.pdf_dir.glob("*.pdf"):  # exactly one PDF, even after a rename
-        if stale.name != settings.pdf_file.name:
-            stale.unlink()
-    tmp = settings.pdf_file.with_suffix(".pdf.tmp")
-    shutil.copyfile(compiled, tmp)
-    os.replace(tmp, settings.pdf_file)
-    timings = json.loads((result.outdir / TIMINGS).read_text(encoding="utf-8"))
+    with exclusive(settings):
+        result = _build_site(settings, "typst", echo)
+        if not result.ok:
+            return BuildResult(False, result.warnings, settings.pdf_file)
+        settings.pdf_dir.mkdir(parents=True, exist_ok=True)
+        # Copied next to its place first, then renamed over the old PDF: a reader of the folder
+        # sees the old book or the new one. An interrupted copy stays in staging, not here.
+        with _staging(settings) as staging:
+            copy = staging / settings.pdf_file.name
+            shutil.copyfile(result.outdir / settings.pdf_file.name, copy)
+            os.replace(copy, settings.pdf_file)
+            _clear(settings, staging)
+        for stale in settings.pdf_dir.iterdir():  # exactly one PDF, even after a rename
+            if stale.is_dir():
+                _clear(settings, stale)
+            elif stale != settings.pdf_file:
+                stale.unlink()
+        timings = json.loads((result.outdir / TIMINGS).read_text(encoding="utf-8"))
     return BuildResult(True, result.warnings, settings.pdf_file, timings)

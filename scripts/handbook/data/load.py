@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -17,15 +18,29 @@ import pandas as pd
 
 from handbook.data.privacy import SAFE_TEXT, personal_data, undeclared_free_text
 from handbook.data.rules import dates_in_project_period, declared_rules, run_rules
-from handbook.data.schema import Schema, foreign_keys
+from handbook.data.schema import Schema, descriptor_problems, foreign_keys
 from handbook.data.spreadsheet import SpreadsheetError, normalise
-from handbook.declared import Located, json_lines
+from handbook.declared import Located, read_json
 from handbook.errors import HandbookError, Problem
 from handbook.settings import Settings
 
 PACKAGE_FILE = "datapackage.json"
 # Schema property of a date column: it must lie within the project period of the settings.
 PROJECT_PERIOD = "x-w-okresie-projektu"
+
+# What to write into an empty cell of a column of each type.
+_FILL_IN = {
+    "integer": "wpisz liczbę (zero jako 0)",
+    "number": "wpisz liczbę (zero jako 0)",
+    "date": "wpisz datę albo usuń cały wiersz",
+    "yearmonth": "wpisz miesiąc (RRRR-MM) albo usuń cały wiersz",
+    "boolean": "wpisz jedną z wartości tak / nie, jak w pozostałych wierszach",
+}
+# The range of int64, and the years pandas' datetime64[ns] holds.
+_INT64 = (-(2**63), 2**63 - 1)
+_YEARS = (1678, 2261)
+# Frictionless' default spellings of true, when a boolean column declares none.
+_TRUE_VALUES = ["true", "True", "TRUE", "1"]
 
 _TYPE_NAMES = {
     "integer": "liczbą całkowitą",
@@ -67,21 +82,15 @@ class Tables(Mapping[str, pd.DataFrame]):
 def load_tables(settings: Settings) -> Tables:
     """Validate every data file at once and return typed tables, or raise HandbookError."""
     data_dir = settings.data_dir
-    descriptor_path = data_dir / PACKAGE_FILE
-    try:
-        text = descriptor_path.read_text(encoding="utf-8")
-        descriptor = json.loads(text)
-    except FileNotFoundError:
-        raise HandbookError(f"Brak opisu danych {descriptor_path}.") from None
-    except json.JSONDecodeError as exc:
-        raise HandbookError(
-            "Opis danych nie jest poprawnym plikiem JSON.",
-            [Problem(descriptor_path, f"{exc.msg} (kolumna {exc.colno})", exc.lineno)],
-        ) from None
+    located = read_json(data_dir / PACKAGE_FILE, "opis danych")
+    descriptor_path, descriptor = located.path, located.data
+    # The structure first: everything below may then index the descriptor without fear.
+    problems = descriptor_problems(located) or list(_outside(located, data_dir))
+    if problems:
+        raise HandbookError(_summary(problems, descriptor_path), problems)
     resources = {r["name"]: r for r in descriptor["resources"]}
     files = {name: data_dir / r["path"] for name, r in resources.items()}
 
-    located = Located(descriptor_path, descriptor, json_lines(text))
     rules, problems = declared_rules(located, Schema.from_descriptor(descriptor), settings)
     problems += _schema_problems(located)
     canonical: dict[str, str] = {}
@@ -94,15 +103,29 @@ def load_tables(settings: Settings) -> Tables:
                 Problem(files[name], "brak pliku; przywróć go albo usuń jego opis z datapackage.json.")
             )
             continue
+        except IsADirectoryError:
+            problems.append(
+                Problem(files[name], "to katalog, a nie plik CSV; popraw path w datapackage.json.")
+            )
+            continue
+        except PermissionError:
+            problems.append(
+                Problem(files[name], "brak uprawnień do odczytu pliku; sprawdź jego uprawnienia.")
+            )
+            continue
         except SpreadsheetError as error:
-            problems.append(Problem(files[name], str(error)))
+            problems.append(Problem(files[name], str(error), error.line))
             continue
         canonical[name] = normalised.text
         if normalised.notes:
             notes[name] = normalised.notes
-        problems.extend(_personal_data(files[name], normalised.text))
+        problems.extend(_personal_data(files[name], normalised.text, settings.public_contacts))
     if not problems:
         problems = _validate_package(descriptor, canonical, files)
+    if not problems:
+        problems = [
+            p for name, r in resources.items() for p in _typing_problems(files[name], canonical[name], r)
+        ]
     if problems:
         raise HandbookError(_summary(problems, descriptor_path), problems)
     frames = {name: _typed_frame(canonical[name], r["schema"]) for name, r in resources.items()}
@@ -148,12 +171,23 @@ def _schema_problems(located: Located) -> Iterator[Problem]:
             )
 
 
-def _personal_data(path: Path, text: str) -> Iterator[Problem]:
+def _outside(located: Located, data_dir: Path) -> Iterator[Problem]:
+    """Resources whose file, once links are followed, lies outside the data folder."""
+    for index, resource in enumerate(located.data["resources"]):
+        if not (data_dir / resource["path"]).resolve().is_relative_to(data_dir):
+            yield located.problem(
+                ("resources", index, "path"),
+                f"plik „{resource['path']}” jest dowiązaniem do pliku spoza katalogu danych; "
+                "skopiuj dane do tego katalogu.",
+            )
+
+
+def _personal_data(path: Path, text: str, allowed: frozenset[str]) -> Iterator[Problem]:
     rows = csv.reader(io.StringIO(text))
     header = next(rows, [])
     for number, row in enumerate(rows, start=2):
         for column, value in zip(header, row, strict=False):
-            kind = personal_data(value)
+            kind = personal_data(value, allowed)
             if kind:
                 yield Problem(
                     path,
@@ -168,15 +202,22 @@ def _validate_package(
     descriptor: Mapping[str, Any], canonical: Mapping[str, str], files: Mapping[str, Path]
 ) -> list[Problem]:
     # Imported here: frictionless takes ~0.5 s to import and only validation needs it.
-    from frictionless import Package
+    from frictionless import FrictionlessException, Package
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        (folder / PACKAGE_FILE).write_text(json.dumps(descriptor), encoding="utf-8")
+        (folder / PACKAGE_FILE).write_text(json.dumps(_canonical_descriptor(descriptor)), encoding="utf-8")
         for resource in descriptor["resources"]:
-            (folder / resource["path"]).write_text(canonical[resource["name"]], encoding="utf-8")
-        package = Package(str(folder / PACKAGE_FILE), basepath=str(folder))
-        report = package.validate()
+            target = folder / resource["path"]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(canonical[resource["name"]], encoding="utf-8")
+        try:
+            package = Package(str(folder / PACKAGE_FILE), basepath=str(folder))
+            report = package.validate()
+        except FrictionlessException as error:
+            # descriptor_problems checks what Frictionless reads; this is the net under it.
+            note = error.error.note or error.error.message
+            return [Problem(files[next(iter(files))].parent / PACKAGE_FILE, f"błąd opisu danych: {note}")]
     problems: list[Problem] = []
     for task in report.tasks:
         resource = package.get_resource(task.name)
@@ -188,6 +229,33 @@ def _validate_package(
             Problem(files[next(iter(files))].parent / PACKAGE_FILE, f"błąd opisu danych: {error.message}")
         )
     return problems
+
+
+def _canonical_descriptor(descriptor: Mapping[str, Any]) -> dict[str, Any]:
+    """What Frictionless validates: the schemas over the canonical CSV, without other metadata.
+
+    The files were normalised to UTF-8 CSV with commas, so a declared encoding or dialect no
+    longer applies; licences, sources and profiles are the publisher's metadata, not the data's.
+    """
+    return {
+        "name": "dane",
+        "resources": [
+            {
+                "name": resource["name"],
+                "path": resource["path"],
+                "format": "csv",
+                "encoding": "utf-8",
+                # Never sniffed: the canonical file is comma-separated whatever the export was.
+                "dialect": {"delimiter": ","},
+                "schema": {
+                    key: value
+                    for key, value in resource["schema"].items()
+                    if key in ("fields", "primaryKey", "foreignKeys", "missingValues")
+                },
+            }
+            for resource in descriptor["resources"]
+        ],
+    }
 
 
 def _problem(path: Path, error: Any, fields: Mapping[str, Any]) -> Problem:
@@ -245,6 +313,9 @@ def _problem(path: Path, error: Any, fields: Mapping[str, Any]) -> Problem:
 
 
 def _constraint_message(note: str, cell: object) -> str:
+    if _not_finite(cell):
+        # Frictionless reads "NaN" and "inf" as numbers, then finds them below any minimum.
+        return f"wartość „{cell}” nie jest zwykłą liczbą; wpisz liczbę, np. 12.5."
     match = re.search(r'constraint "(\w+)" is "(.*)"', note)
     name, limit = (match.group(1), match.group(2)) if match else ("", note)
     return {
@@ -255,6 +326,52 @@ def _constraint_message(note: str, cell: object) -> str:
         "pattern": f"wartość „{cell}” ma niewłaściwą postać (wzór: {limit}).",
         "unique": f"wartość „{cell}” powtarza się, a musi być niepowtarzalna.",
     }.get(name, f"wartość „{cell}” łamie regułę {name} ({limit}).")
+
+
+def _typing_problems(path: Path, text: str, resource: Mapping[str, Any]) -> Iterator[Problem]:
+    """Cells Frictionless accepts that a typed table cannot hold: a gap, a number out of range."""
+    schema = resource["schema"]
+    missing = {value.strip() for value in schema.get("missingValues", [""])} | {""}
+    kinds = {spec["name"]: spec["type"] for spec in schema["fields"]}
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, [])
+    for number, row in enumerate(rows, start=2):
+        for column, cell in zip(header, row, strict=False):
+            kind = kinds.get(column, "string")
+            message = None if kind == "string" else _untypable(cell.strip(), kind, missing)
+            if message:
+                yield Problem(path, message, number, column)
+
+
+def _untypable(cell: str, kind: str, missing: set[str]) -> str | None:
+    if cell in missing:
+        # pandas has no gap in a column of integers, dates or yes/no: every row needs a value.
+        return f"komórka jest pusta, a w tej kolumnie każdy wiersz musi mieć wartość: {_FILL_IN[kind]}."
+    if kind == "integer" and not _INT64[0] <= _whole(cell) <= _INT64[1]:
+        return (
+            f"liczba {cell} ma za dużo cyfr (najwięcej: {len(str(_INT64[1]))}); sprawdź, czy dwie "
+            "komórki nie skleiły się w jedną."
+        )
+    if kind == "number" and _not_finite(cell):
+        return f"wartość „{cell}” nie jest zwykłą liczbą; wpisz liczbę, np. 12.5."
+    if kind in ("date", "yearmonth") and not _YEARS[0] <= _whole(cell[:4]) <= _YEARS[1]:
+        return f"rok w dacie {cell} jest spoza obsługiwanego zakresu {_YEARS[0]}–{_YEARS[1]}."
+    return None
+
+
+def _whole(text: str) -> int:
+    # Frictionless has accepted the cell; 0 for a form int() does not read keeps it at that.
+    try:
+        return int(text)
+    except ValueError:
+        return 0
+
+
+def _not_finite(cell: object) -> bool:
+    try:
+        return not math.isfinite(float(str(cell)))
+    except ValueError:
+        return False
 
 
 def _typed_frame(text: str, schema: Mapping[str, Any]) -> pd.DataFrame:
@@ -272,5 +389,5 @@ def _typed_frame(text: str, schema: Mapping[str, Any]) -> pd.DataFrame:
         elif kind == "yearmonth":
             frame[name] = pd.to_datetime(column, format="%Y-%m")
         elif kind == "boolean":
-            frame[name] = column.isin(spec.get("trueValues", ["true"]))
+            frame[name] = column.isin(spec.get("trueValues", _TRUE_VALUES))
     return frame

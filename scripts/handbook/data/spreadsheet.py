@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from handbook.declared import not_text
+
 # Characters that Windows-1250 produces when it decodes ISO-8859-2 Polish letters
 # (ą ś ź Ą Ś Ź): their presence means the file is in neither supported encoding.
 _LATIN2_MISREAD = set("±¶¼¡¦¬")
@@ -22,8 +24,15 @@ _GROUPED_NUMBER = re.compile(r"^-?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?$"
 _POLISH_DATE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
 
+SAVE_AS_CSV = "zapisz go w arkuszu jako „CSV UTF-8” (albo „CSV (rozdzielany przecinkami)”)"
+
+
 class SpreadsheetError(ValueError):
-    """The file cannot be read without guessing."""
+    """The file cannot be read without guessing; *line* is where the reading stopped, if known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
 
 
 @dataclass(frozen=True)
@@ -34,16 +43,35 @@ class Normalised:
 
 def normalise(raw: bytes, fields: list[Mapping[str, Any]]) -> Normalised:
     notes: list[str] = []
+    if not raw:
+        raise SpreadsheetError(f"plik jest pusty (0 bajtów); wyeksportuj dane ponownie — {SAVE_AS_CSV}.")
     text = _decode(raw, notes)
     delimiter = _delimiter(text)
-    if delimiter == ";":
-        notes.append("separator „;”")
-    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if delimiter != ",":
+        notes.append("separator „;”" if delimiter == ";" else "separator: tabulator")
+    rows = _rows(text, delimiter)
     # Spreadsheets add empty cells past the last column and empty rows at the end.
     width = len(_trim(rows[0], 0)) if rows else 0
     rows = [_trim(row, width) for row in rows]
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()
+    if not rows:
+        raise SpreadsheetError(
+            "w pliku nie ma ani nagłówka, ani danych; wyeksportuj dane ponownie z arkusza."
+        )
+    if not any(cell.strip() for cell in rows[0]):
+        raise SpreadsheetError(
+            "pierwszy wiersz pliku jest pusty, a musi w nim być nagłówek kolumn; usuń puste wiersze nad nim.",
+            1,
+        )
+    # Spaces around a column name are a typing slip, never part of the name.
+    rows[0] = [cell.strip() for cell in rows[0]]
+    if len(rows) == 1:
+        raise SpreadsheetError(
+            "plik ma tylko wiersz nagłówka, bez żadnego wiersza danych (może wyeksportowano pusty arkusz); "
+            "wyeksportuj arkusz z danymi albo usuń opis tego pliku z datapackage.json.",
+            1,
+        )
     types = {i: f for i, f in enumerate(fields)}
     changed_numbers = changed_dates = False
     for row in rows[1:]:
@@ -71,6 +99,10 @@ def normalise(raw: bytes, fields: list[Mapping[str, Any]]) -> Normalised:
 
 
 def _decode(raw: bytes, notes: list[str]) -> str:
+    binary = not_text(raw)
+    if binary:
+        cause, line = binary
+        raise SpreadsheetError(f"{cause}; {SAVE_AS_CSV}.", line)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
         notes.append("znacznik BOM")
@@ -81,7 +113,7 @@ def _decode(raw: bytes, notes: list[str]) -> str:
     try:
         text = raw.decode("cp1250")
     except UnicodeDecodeError:
-        raise SpreadsheetError("nieznane kodowanie znaków; zapisz plik w arkuszu jako „CSV UTF-8”.") from None
+        raise SpreadsheetError(f"nieznane kodowanie znaków; {SAVE_AS_CSV}.") from None
     if _LATIN2_MISREAD & set(text):
         raise SpreadsheetError(
             "plik jest zapisany w kodowaniu ISO-8859-2, którego nie da się odczytać bez "
@@ -91,9 +123,42 @@ def _decode(raw: bytes, notes: list[str]) -> str:
     return text
 
 
+def _rows(text: str, delimiter: str) -> list[list[str]]:
+    """The CSV's rows; a quote left open or text after a closing quote is refused, not guessed."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[str]] = []
+    start = 1  # the line where the record being read begins
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as error:
+            raise SpreadsheetError(_csv_message(str(error)), start) from None
+        rows.append(row)
+        start = reader.line_num + 1
+
+
+def _csv_message(error: str) -> str:
+    if error.startswith("unexpected end of data"):
+        return (
+            "cudzysłów otwarty w tym wierszu nie jest zamknięty do końca pliku; dopisz brakujący "
+            "cudzysłów albo zapisz plik ponownie z arkusza."
+        )
+    if "expected after" in error:
+        return (
+            "po cudzysłowie zamykającym komórkę jest jeszcze tekst; ujmij całą komórkę w cudzysłów, "
+            'a cudzysłów w tekście zapisz podwójnie („""”).'
+        )
+    if error.startswith("field larger than field limit"):
+        return "komórka ma ponad 131 tysięcy znaków (pewnie brakuje cudzysłowu zamykającego)."
+    return f"plik CSV jest uszkodzony; {SAVE_AS_CSV}."
+
+
 def _delimiter(text: str) -> str:
+    """The separator of the header line: Polish Excel writes „;”, its text export a tab."""
     header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
+    return max((",", ";", "\t"), key=header.count)
 
 
 def _trim(row: list[str], width: int) -> list[str]:

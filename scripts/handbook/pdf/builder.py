@@ -72,8 +72,8 @@ class TypstBuilder(Builder):
         shutil.copyfile(str(files("handbook.pdf") / TEMPLATE), self.outdir / TEMPLATE)
         (self.outdir / MAIN).write_text(self._preamble() + body, encoding="utf-8")
         self.timings["typst_source"] = time.perf_counter() - start
-        if translator.errors:
-            return  # the warnings are already reported; a broken book is not compiled
+        if translator.errors or getattr(self.app, "_warncount", 0):
+            return  # the problems are already reported; a broken book is not compiled
         self._compile()
 
     def _place_images(self, tree: nodes.document) -> None:

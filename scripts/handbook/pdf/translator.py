@@ -240,6 +240,15 @@ class TypstTranslator(SphinxTranslator):
         self.add(f"#raw({markup.string(node.astext())});")
         raise nodes.SkipNode
 
+    # The allowed inline HTML tags without a docutils node of their own (sphinxext/safety.py).
+    INLINE_TAGS = {"small": "text(size: 0.85em)", "mark": "highlight", "s": "strike", "u": "underline"}
+
+    def visit_inline_tag(self, node: nodes.Element) -> None:
+        if node["tag"] == "br":
+            self.add("#linebreak()")
+            raise nodes.SkipNode
+        self._wrap(node, self.INLINE_TAGS[node["tag"]])
+
     def visit_inline(self, node: nodes.inline) -> None:
         self.add(self.anchors(node))
 
@@ -520,14 +529,13 @@ class TypstTranslator(SphinxTranslator):
     visit_pending = _skip
 
     def visit_raw(self, node: nodes.raw) -> None:
-        if "typst" in node.get("format", "").split():
-            self.add(node.astext())
-        else:
-            self.fail(
-                node,
-                f"wstawka w formacie „{node.get('format')}” nie trafi do PDF; "
-                "zastąp ją zwykłym tekstem Markdown.",
-            )
+        # Never copied into the Typst source: raw Typst could read files or fetch content
+        # unchecked. The allowed HTML tags arrive as ordinary nodes (sphinxext/safety.py).
+        self.fail(
+            node,
+            f"wstawka w formacie „{node.get('format')}” nie trafi do PDF; "
+            "zastąp ją zwykłym tekstem Markdown.",
+        )
         raise nodes.SkipNode
 
     def visit_problematic(self, node: nodes.problematic) -> None:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from handbook.processes import die_with_parent
+
 BUNDLE = "_pagefind"
 
 
@@ -33,6 +35,9 @@ def index_site(outdir: Path) -> str | None:
         capture_output=True,
         text=True,
         check=False,
+        # Ends with the build even if the build is killed outright; an interrupted build stops
+        # it itself (subprocess.run kills its child on the way out).
+        preexec_fn=die_with_parent,
     )
     if result.returncode != 0 or not (outdir / BUNDLE / "pagefind.js").exists():
         return (result.stderr or result.stdout).strip() or "brak indeksu"

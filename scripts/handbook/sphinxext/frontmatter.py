@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import yaml
@@ -11,14 +13,19 @@ from docutils import nodes
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.errors import SphinxError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
+
+from handbook.data.privacy import ADVICE, find_personal_data, public_contacts
+from handbook.declared import SAVE_AS_UTF8, decode_problem
 
 logger = logging.getLogger(__name__)
 
 FENCE = "---"
 TITLE_KEY = "tytul"
 STATUS_LABELS = {"szkic": "szkic", "recenzja": "w recenzji", "gotowy": "gotowy"}
+BYLINE = "handbook-byline"
 
 
 class Author(BaseModel):
@@ -70,8 +77,14 @@ _MESSAGES = {
 }
 
 
-def parse(source: str) -> tuple[FrontMatter | None, list[tuple[int, str]]]:
-    """Validate the front matter of *source*; problems are (line, Polish message) pairs."""
+def parse(
+    source: str, allowed: frozenset[str] = frozenset()
+) -> tuple[FrontMatter | None, list[tuple[int, str]]]:
+    """Validate the front matter of *source*; problems are (line, Polish message) pairs.
+
+    Its values are published in the byline, so personal data in them (but the public contacts
+    in *allowed*) is a problem too.
+    """
     block = find_block(source)
     if block is None:
         return None, [(1, "brak metryczki (bloku między liniami „---” na początku pliku).")]
@@ -82,8 +95,13 @@ def parse(source: str) -> tuple[FrontMatter | None, list[tuple[int, str]]]:
         return None, [(line, f"metryczka nie jest poprawnym YAML-em: {exc.problem}.")]
     if not isinstance(data, dict):
         return None, [(1, "metryczka musi składać się z par „pole: wartość”.")]
+    personal = [
+        (line, f"pole „{_shown(loc)}” w metryczce zawiera {found.describe()}; {ADVICE}")
+        for loc, value, line in _scalars(yaml.compose(block.text))
+        for found in find_personal_data(value, allowed)
+    ]
     try:
-        return FrontMatter.model_validate(data), []
+        front = FrontMatter.model_validate(data)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -92,7 +110,27 @@ def parse(source: str) -> tuple[FrontMatter | None, list[tuple[int, str]]]:
             text = _MESSAGES.get(error["type"], error["msg"])
             value = "" if error["type"] == "missing" else f" (jest: {error['input']!r})"
             problems.append((_line_of(block, loc), f"pole „{field}” w metryczce: {text}{value}."))
-        return None, problems
+        return None, problems + personal
+    return front, personal
+
+
+def _scalars(
+    node: yaml.Node | None, loc: tuple[str | int, ...] = ()
+) -> Iterator[tuple[tuple[str | int, ...], str, int]]:
+    """Every value of the front matter as written (a number too), with its place and file line."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            yield from _scalars(value, (*loc, str(key.value)))
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            yield from _scalars(item, (*loc, index))
+    elif isinstance(node, yaml.ScalarNode):
+        # The block starts on the file's second line, after the opening "---".
+        yield loc, str(node.value), node.start_mark.line + 2
+
+
+def _shown(loc: tuple[str | int, ...]) -> str:
+    return ".".join(str(part + 1) if isinstance(part, int) else part for part in loc)
 
 
 def _line_of(block: Block, loc: tuple[Any, ...]) -> int:
@@ -121,16 +159,50 @@ def _title_to_myst_key(source: str) -> str:
     return "\n".join(lines)
 
 
+class UnreadablePages(SphinxError):
+    """Pages that are not UTF-8: Sphinx cannot read them, so the build stops before reading any."""
+
+    category = "Strony w innym kodowaniu niż UTF-8"
+
+
+def on_before_read(app: Sphinx, env: BuildEnvironment, docnames: list[str]) -> None:
+    """Each page that is not UTF-8 is reported at its line; then the build stops.
+
+    Sphinx would fail on such a page with a traceback of its own, before any extension sees it.
+    """
+    unreadable = 0
+    for docname in docnames:
+        problem = decode_problem(Path(env.doc2path(docname)).read_bytes())
+        if problem:
+            cause, line = problem
+            logger.warning(
+                f"{cause}; {SAVE_AS_UTF8}.",
+                location=(docname, line) if line else docname,
+                type="handbook",
+                subtype="encoding",
+            )
+            unreadable += 1
+    if unreadable:
+        raise UnreadablePages(
+            f"stron w innym kodowaniu niż UTF-8: {unreadable} (wyżej); popraw je i zbuduj ponownie."
+        )
+
+
 def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     env = app.env
     if docname in app.config.handbook_frontmatter_exempt:
         return
-    front, problems = parse(source[0])
+    front, problems = parse(source[0], public_contacts(app.config.handbook_public_contacts))
     for line, message in problems:
         logger.warning(message, location=(docname, line), type="handbook", subtype="frontmatter")
     if front is not None:
         _store(env)[docname] = front
     source[0] = _title_to_myst_key(source[0])
+
+
+def front_matter(env: BuildEnvironment, docname: str) -> FrontMatter | None:
+    """The validated front matter of a chapter, None for a page without one."""
+    return _store(env).get(docname)
 
 
 def _store(env: BuildEnvironment) -> dict[str, FrontMatter]:
@@ -146,7 +218,7 @@ def byline(front: FrontMatter) -> nodes.container:
         who = f"{author.imie_nazwisko} — " if author.imie_nazwisko else ""
         people.append(f"{who}{author.rola}, {author.organizacja}")
     label = "Autor" if len(people) == 1 else "Autorzy"
-    box = nodes.container(classes=["handbook-byline"])
+    box = nodes.container(classes=[BYLINE])
     if front.status != "gotowy":
         # Builder-neutral: the site shows it as a banner, the PDF adds a watermark as well.
         box += nodes.paragraph(
@@ -201,6 +273,7 @@ def on_merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: Buil
 def setup_frontmatter(app: Sphinx) -> None:
     # Pages that are not chapters (the home page, the accessibility statement, …): from settings.
     app.add_config_value("handbook_frontmatter_exempt", ["index"], "env", types=[list, tuple])
+    app.connect("env-before-read-docs", on_before_read)
     app.connect("source-read", on_source_read)
     app.add_transform(InsertByline)
     app.connect("env-purge-doc", on_purge)

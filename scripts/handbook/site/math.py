@@ -1,0 +1,118 @@
+"""Math on the site as MathML written at build time: no script and no request to a third party."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import html5lib
+from docutils import nodes
+from html5lib import treebuilders
+from latex2mathml.converter import convert
+from sphinx.application import Sphinx
+from sphinx.locale import _
+from sphinx.util import logging
+from sphinx.util.math import get_node_equation_number
+from sphinx.writers.html5 import HTML5Translator
+
+logger = logging.getLogger(__name__)
+
+RENDERER = "mathml"
+# Presentation MathML (MathML Core and what latex2mathml writes): layout only. Anything else in
+# the converter's output — an HTML element inside <mtext>, an \href, a style — is refused.
+ELEMENTS = frozenset(
+    {
+        "math", "mi", "mn", "mo", "ms", "mspace", "mtext", "mrow", "mfrac", "msqrt", "mroot",
+        "mstyle", "merror", "mpadded", "mphantom", "menclose", "msub", "msup", "msubsup",
+        "munder", "mover", "munderover", "mmultiscripts", "mprescripts", "none", "mtable",
+        "mtr", "mtd", "mlabeledtr", "mfenced",
+    }
+)  # fmt: skip
+ATTRIBUTES = frozenset(
+    {
+        "display", "displaystyle", "scriptlevel", "mathvariant", "mathsize", "mathcolor",
+        "mathbackground", "dir", "form", "fence", "separator", "separators", "stretchy",
+        "symmetric", "largeop", "movablelimits", "accent", "accentunder", "lspace", "rspace",
+        "minsize", "maxsize", "width", "height", "depth", "voffset", "linebreak",
+        "linethickness", "numalign", "denomalign", "bevelled", "notation", "open", "close",
+        "columnalign", "rowalign", "columnlines", "rowlines", "columnspacing", "rowspacing",
+        "columnspan", "rowspan", "frame", "framespacing", "equalrows", "equalcolumns", "align",
+    }
+)  # fmt: skip
+
+
+class Unconvertible(Exception):
+    """A formula the site cannot show as MathML; the message is for the author."""
+
+
+def mathml(latex: str, block: bool) -> str:
+    """*latex* as one ``<math>`` element, its source as the alternative text."""
+    try:
+        converted = convert(latex, display="block" if block else "inline")
+    except Exception as error:  # latex2mathml has no common base for its errors
+        raise Unconvertible(
+            "zapis LaTeX-a jest niepełny lub błędny (sprawdź nawiasy {…}, \\left…\\right i \\begin…\\end)"
+        ) from error
+    # Read back as a browser will read it inside the page, then written anew from what was
+    # checked: the page gets exactly the tree the checks saw.
+    parser = html5lib.HTMLParser(tree=treebuilders.getTreeBuilder("etree"), namespaceHTMLElements=False)
+    fragment = parser.parseFragment(converted, container="div")
+    if parser.errors or len(fragment) != 1:
+        raise Unconvertible("zapisu nie da się przekształcić w poprawny MathML")
+    clean = _checked(fragment[0])
+    clean.set("alttext", latex.strip())
+    return ET.tostring(clean, encoding="unicode", short_empty_elements=True)
+
+
+def _checked(element: ET.Element) -> ET.Element:
+    name = str(element.tag).rpartition("}")[2]
+    if name not in ELEMENTS:
+        raise Unconvertible(f"wzór dałby na stronie element <{name}>, który jest niedozwolony")
+    text = element.text or ""
+    if text.startswith("\\") and len(text) > 1:
+        raise Unconvertible(f"nieobsługiwane polecenie LaTeX-a {text}")
+    clean = ET.Element(name)
+    for key, value in element.attrib.items():
+        attribute = str(key).rpartition("}")[2]
+        if attribute == "xmlns":
+            continue
+        if attribute not in ATTRIBUTES:
+            raise Unconvertible(f"wzór dałby na stronie atrybut „{attribute}”, który jest niedozwolony")
+        clean.set(attribute, value)
+    clean.text = element.text
+    clean.tail = element.tail
+    clean.extend([_checked(child) for child in element])
+    return clean
+
+
+def _markup(node: nodes.Element, latex: str, block: bool) -> str:
+    try:
+        return mathml(latex, block)
+    except Unconvertible as problem:
+        logger.warning(
+            f"wzoru nie da się pokazać na stronie: {problem}.", location=node, type="handbook", subtype="math"
+        )
+        return ""
+
+
+def visit_math_html(self: HTML5Translator, node: nodes.math) -> None:
+    self.body.append(self.starttag(node, "span", "", CLASS="math"))
+    self.body.append(_markup(node, node.astext(), block=False) + "</span>")
+    raise nodes.SkipNode
+
+
+def visit_displaymath_html(self: HTML5Translator, node: nodes.math_block) -> None:
+    self.body.append(self.starttag(node, "div", CLASS="math"))
+    if node["number"]:
+        number = get_node_equation_number(self, node)
+        self.body.append(f'<span class="eqno">({number})')
+        self.add_permalink_ref(node, _("Link to this equation"))
+        self.body.append("</span>")
+    # Equations separated by a blank line are shown one under another, as Sphinx does.
+    for part in (p for p in node.astext().split("\n\n") if p.strip()):
+        self.body.append(_markup(node, part, block=True))
+    self.body.append("</div>\n")
+    raise nodes.SkipNode
+
+
+def setup_math(app: Sphinx) -> None:
+    app.add_html_math_renderer(RENDERER, (visit_math_html, None), (visit_displaymath_html, None))
