@@ -8,6 +8,22 @@ BOOK     ?= .
 PORT     ?= 8000
 PYTEST_ARGS ?=
 
+# Goals that need no book: BOOK is checked (in Polish, before make tries anything) for the others.
+NOBOOK_GOALS := help clean distclean lock check
+GOALS    := $(or $(MAKECMDGOALS),handbook)
+SPACE    := $() $()
+ifeq ($(strip $(BOOK)),)
+$(error Podaj folder podręcznika: make BOOK=folder (bez BOOK: ten podręcznik))
+endif
+ifneq ($(words $(BOOK)),1)
+$(error Folder podręcznika „$(BOOK)” ma w nazwie spację, a make nie obsługuje takich nazw. Zmień nazwę folderu (np. na „$(subst $(SPACE),-,$(strip $(BOOK)))”) albo utwórz do niego dowiązanie bez spacji (ln -s "$(BOOK)" ~/podrecznik) i podaj je: make BOOK=~/podrecznik. Polecenie handbook --katalog "$(BOOK)" buduj działa także ze spacją w nazwie)
+endif
+ifneq ($(filter-out $(NOBOOK_GOALS),$(GOALS)),)
+ifeq ($(wildcard $(BOOK)/conf/handbook.toml),)
+$(error W folderze „$(BOOK)” nie ma podręcznika (brak pliku conf/handbook.toml). Sprawdź ścieżkę podaną w BOOK=… albo utwórz tam nowy podręcznik: $(VENV)/bin/handbook nowy-podrecznik $(BOOK))
+endif
+endif
+
 BUILD    := $(BOOK)/_build
 BIN      := $(VENV)/bin
 HANDBOOK := $(BIN)/handbook --katalog $(BOOK)
@@ -17,6 +33,17 @@ STAMP    := $(VENV)/.installed
 SOURCES  := $(shell find $(BOOK)/handbook $(BOOK)/conf -type f 2>/dev/null) \
             $(shell find scripts -type f -not -name '*.pyc' -not -name '*.mo' -not -path '*.egg-info/*' 2>/dev/null)
 DATA     := $(wildcard $(BOOK)/data/*.csv) $(BOOK)/data/datapackage.json
+# make cannot see a prerequisite that is gone (a deleted CSV or image): the list of the book's
+# files, rewritten here only when it changes, makes a deletion (or an addition) a change.
+# Not written for a goal that builds nothing, nor when _build cannot be written: `handbook`
+# then says why in Polish.
+FILELIST := $(BUILD)/.pliki-zrodlowe
+ifneq ($(filter handbook html pdf charts,$(GOALS)),)
+$(shell { test -e $(BUILD) || mkdir $(BUILD); } 2>/dev/null && \
+  find $(BOOK)/handbook $(BOOK)/conf $(BOOK)/data -type f 2>/dev/null | LC_ALL=C sort > $(FILELIST).nowa 2>/dev/null && \
+  { cmp -s $(FILELIST).nowa $(FILELIST) || mv -f $(FILELIST).nowa $(FILELIST); } 2>/dev/null; \
+  rm -f $(FILELIST).nowa 2>/dev/null)
+endif
 # The PDF's name is set once, in the book's conf/handbook.toml (nazwa_pliku).
 PDFNAME  := $(shell sed -n 's/^nazwa_pliku *= *"\(.*\)"/\1/p' $(BOOK)/conf/handbook.toml 2>/dev/null)
 
@@ -24,7 +51,7 @@ PDFNAME  := $(shell sed -n 's/^nazwa_pliku *= *"\(.*\)"/\1/p' $(BOOK)/conf/handb
 .PHONY: help handbook html pdf charts serve test check bench clean distclean lock
 # An interrupted recipe must not make make delete its target: `handbook` publishes a complete
 # new output or keeps the old one, and deleting e.g. html/index.html would leave neither.
-.PRECIOUS: $(BUILD)/charts/manifest.json $(BUILD)/html/index.html $(BUILD)/pdf/$(PDFNAME).pdf
+.PRECIOUS: $(BUILD)/charts/manifest.json $(BUILD)/html/index.html $(BUILD)/pdf/$(PDFNAME).pdf $(FILELIST)
 
 help: ## pokaż dostępne polecenia
 	@echo "Polecenia (make <polecenie>):"
@@ -40,23 +67,25 @@ $(STAMP): pyproject.toml constraints.txt
 
 charts: $(BUILD)/charts/manifest.json ## sprawdź dane i wygeneruj wykresy (tylko zmienione)
 
+# Missing (a read-only _build): the builds below run, and `handbook` says what is wrong.
+$(FILELIST): ;
+
 # The chart runner rewrites the manifest only when it changes, hence the touch; `handbook` has
 # checked that _build can be written before it got here.
-$(BUILD)/charts/manifest.json: $(STAMP) $(DATA) $(SOURCES)
+$(BUILD)/charts/manifest.json: $(STAMP) $(DATA) $(SOURCES) $(FILELIST)
 	$(HANDBOOK) wykresy
 	@touch $@
 
-html: $(BUILD)/html/index.html ## zbuduj stronę internetową w _build/html
+html: $(BUILD)/html/index.html ## zbuduj stronę internetową w _build/html (razem z PDF)
 
-# Both outputs are written anew by every build (never touched: a source saved during the build
-# stays newer than its output, so the next make builds again).
-$(BUILD)/html/index.html: $(BUILD)/charts/manifest.json $(BUILD)/pdf/$(PDFNAME).pdf $(SOURCES)
-	$(HANDBOOK) buduj --html
+pdf: $(BUILD)/pdf/$(PDFNAME).pdf ## zbuduj PDF do druku w _build/pdf (razem ze stroną)
 
-pdf: $(BUILD)/pdf/$(PDFNAME).pdf ## zbuduj PDF do druku w _build/pdf
-
-$(BUILD)/pdf/$(PDFNAME).pdf: $(BUILD)/charts/manifest.json $(SOURCES)
-	$(HANDBOOK) buduj --pdf
+# One `buduj` makes both outputs and publishes them together, or neither (the site offers the
+# PDF, and an input the site refuses must not change the PDF either). Both are written anew by
+# every build (never touched: a source saved during the build stays newer than its output, so
+# the next make builds again).
+$(BUILD)/html/index.html $(BUILD)/pdf/$(PDFNAME).pdf &: $(BUILD)/charts/manifest.json $(SOURCES) $(FILELIST)
+	$(HANDBOOK) buduj
 
 serve: $(STAMP) ## podgląd na żywo: http://127.0.0.1:8000 (PORT=...)
 	$(HANDBOOK) podglad --port $(PORT)

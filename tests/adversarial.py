@@ -28,7 +28,7 @@ OUTPUTS = ("html", "pdf")
 # Words that betray a library's message reaching an editor untranslated.
 ENGLISH = re.compile(
     r"\b(Traceback|Exception|Error:|WARNING|ERROR|is not|cannot|could not|expected|invalid|"
-    r"not found|No such file|Permission denied|unexpected)\b",
+    r"not found|No such file|Permission denied|unexpected|does not exist|failed)\b",
     re.IGNORECASE,
 )
 
@@ -46,6 +46,8 @@ class Case:
     accepted: bool = False
     # Strings that must not reach the built site or PDF.
     absent: tuple[str, ...] = ()
+    # Messages that must not be printed: follow-on noise that points away from the cause.
+    not_said: tuple[str, ...] = ()
 
     def __str__(self) -> str:
         return self.id
@@ -124,6 +126,8 @@ def check(case: Case, project: Path) -> Result:
     assert result.code == (0 if case.accepted else 1), text
     for part in case.message:
         assert part in text, f"{part!r} not in:\n{text}"
+    for noise in case.not_said:
+        assert noise not in text, f"{noise!r} in:\n{text}"
     english = [m.group() for m in ENGLISH.finditer(text)]
     assert english == [], f"English in the message: {english}\n{text}"
     if not case.accepted:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial import append, built_book, digest, edit, fresh_copy, run
+from adversarial import ENGLISH, append, built_book, digest, edit, fresh_copy, run
 from conftest import REPO, copy_project
 from handbook.build import staging
 from handbook.build.staging import LOCK, STAGING, WAITING
@@ -207,7 +207,7 @@ MOMENTS: list[tuple[str, Callable[[Command, Path], None], signal.Signals]] = [
     ("dane-kill", lambda c, p: c.wait_until(_lock_names(c, p), "the lock"), signal.SIGKILL),
     ("sphinx-pdf-term", lambda c, p: c.wait_for("dane, wykresy i liczby do tekstu:"), signal.SIGTERM),
     ("typst-ctrl-c", lambda c, p: c.wait_until(_staged(p, "typst", MAIN), "the Typst source"), signal.SIGINT),
-    ("sphinx-html-hup", lambda c, p: c.wait_for("PDF gotowy"), signal.SIGHUP),
+    ("sphinx-html-hup", lambda c, p: c.wait_for("kompilacja Typst"), signal.SIGHUP),
     (
         "sphinx-html-kill",
         lambda c, p: c.wait_until(_staged(p, "html", "index.html"), "a page"),
@@ -333,7 +333,7 @@ def test_ctrl_c_in_make_right_after_the_swap_keeps_the_new_site(project, stoppin
 
 @pytest.mark.parametrize(
     ("marker", "signum"),
-    [("dane, wykresy i liczby do tekstu:", signal.SIGTERM), ("PDF gotowy", signal.SIGKILL)],
+    [("dane, wykresy i liczby do tekstu:", signal.SIGTERM), ("kompilacja Typst", signal.SIGKILL)],
     ids=["term-pdf", "kill-html"],
 )
 def test_make_stopped_alone_stops_its_build(project, marker, signum):
@@ -379,8 +379,10 @@ def test_make_buduj_and_the_preview_at_once(project):
     try:
         assert make.finish() == 0, make.output
         assert build.finish() == 0, build.output
-        preview.wait_for("Podgląd: http://")
-        page = _get(f"http://127.0.0.1:{port}/rozdzial.html")
+        preview.wait_for("Podgląd: http://")  # printed just before the server starts listening
+        url = f"http://127.0.0.1:{port}/rozdzial.html"
+        preview.wait_until(lambda: _get(url) is not None, "the page", timeout=30)
+        page = _get(url)
         assert page is not None and "Zdanie dopisane przed przerwanym budowaniem." in page
         everything = make.output + build.output + preview.output
         assert WAITING in everything and "Traceback" not in everything
@@ -558,4 +560,106 @@ def test_make_with_a_read_only_output_folder(project, read_only):
     assert refused.finish() != 0
     assert "_build: folder jest tylko do odczytu" in refused.output, refused.output
     assert "touch" not in refused.output and "Traceback" not in refused.output
+    assert outputs(project) == before
+
+
+# --- published together, or not at all ------------------------------------------------------
+
+
+def test_an_input_only_the_site_refuses_keeps_the_pdf_too(project):
+    """The PDF builds (Typst prints the text); the site refuses it: `buduj` publishes neither."""
+    before = outputs(project)
+    edit(
+        project / "handbook" / "rozdzial.md",
+        "## Liczby",
+        "{math}`\\text{<script>alert(1)</script>}`\n\n## Liczby",
+    )
+    result = run(project, "buduj")
+    assert result.code == 1, result.output
+    assert "Traceback" not in result.output
+    assert "handbook/rozdzial.md:" in result.output and "Budowanie strony przerwane" in result.output
+    assert "Poprzednie wersje" in result.output
+    assert outputs(project) == before
+    assert "PDF gotowy" not in result.output
+
+
+# --- a full disk -----------------------------------------------------------------------------
+
+FULL_DISK = """
+set -e
+build=$0 saved=$1 after=$2 size=$3
+shift 3
+mount -t tmpfs -o size=$size tmpfs "$build"
+cp -a "$saved/." "$build/"
+set +e
+"$@"
+code=$?
+cp -a "$build/." "$after/"
+exit $code
+"""
+
+
+def test_a_full_disk_is_said_once_in_polish_and_publishes_nothing(project, tmp_path):
+    """`_build` on a disk with room for the old outputs and little more (a tmpfs of its own)."""
+    if not AS_ROOT or subprocess.run(["unshare", "--mount", "true"], check=False).returncode != 0:
+        pytest.skip("a small disk of its own needs root and a mount namespace")
+    build = project / "_build"
+    used = sum(f.stat().st_size for f in build.rglob("*") if f.is_file())
+    saved, after = tmp_path / "zapisany", tmp_path / "po" / "_build"
+    shutil.copytree(build, saved, symlinks=True)
+    after.mkdir(parents=True)
+    before = outputs(project)
+    append(project / "handbook" / "rozdzial.md", SENTENCE)
+    size = int(used * 1.3) // 4096 * 4096 + 4096
+    args = [sys.executable, "-m", "handbook.cli", "--katalog", str(project), "buduj"]
+    command = Command(
+        ["unshare", "--mount", "sh", "-c", FULL_DISK, str(build), str(saved), str(after), str(size), *args]
+    )
+    assert command.finish() == 1, command.output
+    text = command.output
+    assert "Traceback" not in text
+    assert "brak miejsca na dysku; zwolnij miejsce i zbuduj ponownie" in text, text
+    assert text.count("brak miejsca na dysku") <= 2, text  # once from Sphinx, at most once more at the end
+    assert [m.group() for m in ENGLISH.finditer(text)] == [], text
+    assert outputs(after.parent) == before
+    assert not (after / STAGING).exists(), "the failed build's staging folder takes the space"
+
+
+def test_typst_unable_to_write_the_pdf_is_said_in_polish(project, monkeypatch):
+    """Typst (Rust) gives an OSError without errno, only "(os error 28)" in its text."""
+    import typst
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError("No space left on device (os error 28)")
+
+    monkeypatch.setattr(typst, "compile", full)
+    before = outputs(project)
+    append(project / "handbook" / "rozdzial.md", SENTENCE)
+    result = run(project, "buduj")
+    assert result.code == 1, result.output
+    assert "nie można zapisać plików podręcznika: brak miejsca na dysku" in result.output
+    assert [m.group() for m in ENGLISH.finditer(result.output)] == [], result.output
+    assert outputs(project) == before
+    assert not (project / "_build" / STAGING).exists()
+
+
+# --- make sees a deleted file -----------------------------------------------------------------
+
+SQUARE = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"><rect width="1" height="1"/></svg>'
+
+
+@pytest.mark.parametrize("deleted", ["data/certyfikaty.csv", "handbook/kwadrat.svg"], ids=["csv", "obraz"])
+def test_make_sees_a_deleted_source(project, deleted):
+    (project / "handbook" / "kwadrat.svg").write_text(SQUARE, encoding="utf-8")
+    edit(project / "handbook" / "rozdzial.md", "## Liczby", "![Kwadrat](kwadrat.svg)\n\n## Liczby")
+    first = Command([*MAKE, f"BOOK={project}"])
+    assert first.finish() == 0, first.output
+    again = Command([*MAKE, f"BOOK={project}"])
+    assert again.finish() == 0 and again.output == "", "a make with nothing changed builds nothing"
+    before = outputs(project)
+    (project / deleted).unlink()
+    refused = Command([*MAKE, f"BOOK={project}"])
+    assert refused.finish() != 0, refused.output
+    assert Path(deleted).name in refused.output, refused.output
+    assert "Traceback" not in refused.output
     assert outputs(project) == before

@@ -7,6 +7,8 @@ were and that nothing of the payload reached them.
 
 from __future__ import annotations
 
+import io
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -93,6 +95,25 @@ def svg(body: str, prolog: str = "") -> Callable[[Path], None]:
     namespaces = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
     document = f'{prolog}<svg {namespaces} viewBox="0 0 10 10">{body}</svg>'
     return with_file("rysunek.svg", document, "![Rysunek z kołem](rysunek.svg)")
+
+
+def with_bytes(name: str, content: bytes, payload: str) -> Callable[[Path], None]:
+    """A binary file the author adds to the chapters' folder, and the payload that uses it."""
+
+    def change(project: Path) -> None:
+        (project / "handbook" / name).write_bytes(content)
+        insert(payload)(project)
+
+    return change
+
+
+def picture(kind: str) -> bytes:
+    """A small real image in Pillow's format *kind* ("PNG", "JPEG", "GIF")."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (29, 78, 137)).save(buffer, format=kind)
+    return buffer.getvalue()
 
 
 OUTSIDE = "poza podręcznikiem"
@@ -219,6 +240,46 @@ PATHS = [
         (AT, "to adres, a nie plik podręcznika"),
         HTML,
         absent=(ATTACKER,),
+    ),
+    Case(
+        "include-parser-imports-a-module",
+        with_file("fragment.txt", "Akapit.\n", "```{include} fragment.txt\n:parser: this\n```"),
+        (AT, "{include}: opcja :parser: jest niedozwolona"),
+        HTML,
+        absent=("Beautiful is better",),
+    ),
+    Case(
+        "include-parser-in-a-yaml-block",
+        with_file("fragment.txt", "Akapit.\n", "```{include} fragment.txt\n---\nparser: this\n---\n```"),
+        (AT, "{include}: opcja :parser: jest niedozwolona"),
+        HTML,
+        absent=("Beautiful is better",),
+    ),
+    Case(
+        "include-parser-malformed",
+        with_file("fragment.txt", "Akapit.\n", "```{include} fragment.txt\n:parser: [this\n```"),
+        (AT, "{include}: opcja :parser: jest niedozwolona"),
+        HTML,
+    ),
+    Case(
+        "include-parser-rst-skips-the-checks",
+        with_file(
+            "fragment.rst",
+            ".. raw:: html\n\n   <script>alert(7)</script>\n",
+            "```{include} fragment.rst\n:parser: rst\n```",
+        ),
+        (AT, "opcja :parser: jest niedozwolona"),
+        HTML,
+        absent=("alert(7)",),
+    ),
+    Case(
+        "rst-include-parser-imports-a-module",
+        with_file(
+            "fragment.txt", "Akapit.\n", "```{eval-rst}\n.. include:: fragment.txt\n   :parser: this\n```"
+        ),
+        (f"{CHAPTER}:", "{include}: opcja :parser: jest niedozwolona"),
+        HTML,
+        absent=("Beautiful is better",),
     ),
     Case(
         "files-of-the-book-are-fine",
@@ -531,6 +592,132 @@ FILES = [
         absent=(PASSWD,),
     ),
     Case(
+        "svg-fill-url-external",
+        svg(f"<rect width='10' height='10' fill='url(https://{ATTACKER}/p.svg#g)'/>"),
+        (AT, "obraz SVG „rysunek.svg”", "dozwolone jest tylko url(#id)"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "svg-filter-url-external",
+        svg(f"<rect width='10' height='10' filter='url(https://{ATTACKER}/f.svg#f)'/>"),
+        (AT, "rysunek.svg", "url(#id)"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "svg-style-import-after-a-child-element",
+        svg(f"<style><desc/>@import url(https://{ATTACKER}/x.css);</style><circle r='4'/>"),
+        (AT, "rysunek.svg", "@import"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "svg-style-import-in-cdata",
+        svg(f"<style><![CDATA[@import 'https://{ATTACKER}/x.css';]]></style><circle r='4'/>"),
+        (AT, "rysunek.svg", "@import"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "svg-style-image-set",
+        svg(
+            f"<style>circle{{background-image:image-set('https://{ATTACKER}/x.png' 1x)}}</style>"
+            "<circle r='4'/>"
+        ),
+        (AT, "rysunek.svg", "image-set"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "svg-style-css-escape",
+        svg(f"<style>@\\69mport 'https://{ATTACKER}/x.css';</style><circle r='4'/>"),
+        (AT, "rysunek.svg", "znaki ucieczki CSS"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "svg-style-attribute-escaped-url",
+        svg(f"<circle r='4' style='fill:\\75rl(https://{ATTACKER}/p#g)'/>"),
+        (AT, "rysunek.svg", "znaki ucieczki CSS"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "svg-set-style-url",
+        svg(f"<circle r='4'><set attributeName='style' to='fill:url(https://{ATTACKER}/p#g)'/></circle>"),
+        (AT, "rysunek.svg", "zmienia animacją (<set>) atrybut „style”"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "svg-animate-href",
+        svg(
+            "<a href='#k'><animate attributeName='href' "
+            f"values='https://{ATTACKER}/' dur='1s'/><circle r='4'/></a>"
+        ),
+        (AT, "rysunek.svg", "atrybut „href”"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "svg-animate-fill-url",
+        svg(
+            f"<circle r='4'><animate attributeName='fill' from='url(#a)' to='url(https://{ATTACKER}/p#g)'/></circle>"
+        ),
+        (AT, "rysunek.svg", "url(…)"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "svg-xml-base",
+        svg(f"<g xml:base='https://{ATTACKER}/'><use href='#k'/></g>"),
+        (AT, "rysunek.svg", "xml:base"),
+        HTML,
+        absent=(ATTACKER,),
+    ),
+    Case(
+        "image-that-is-not-a-png",
+        with_file("foto.png", "to nie jest obraz PNG\n", "![Zdjęcie placu](foto.png)"),
+        (AT, "plik foto.png nie jest obrazem PNG; zapisz go ponownie jako PNG"),
+    ),
+    Case(
+        "jpeg-named-png",
+        with_bytes("foto.png", picture("JPEG"), "![Zdjęcie placu](foto.png)"),
+        (AT, "plik foto.png nie jest obrazem PNG"),
+    ),
+    Case(
+        "truncated-png",
+        with_bytes("foto.png", picture("PNG")[:60], "![Zdjęcie placu](foto.png)"),
+        (AT, "plik foto.png jest uszkodzony lub niekompletny", "zapisz go ponownie jako PNG"),
+    ),
+    Case(
+        "gif-that-is-text",
+        with_file("ikona.gif", "GIF89a, a potem już tylko tekst\n", "![Ikona](ikona.gif)"),
+        (AT, "plik ikona.gif jest uszkodzony lub niekompletny"),
+        HTML,
+    ),
+    Case(
+        "real-images-are-fine",
+        lambda project: [
+            with_bytes(f"foto.{ext}", picture(kind), f"![Zdjęcie {ext}](foto.{ext})")(project)
+            for ext, kind in (("png", "PNG"), ("jpg", "JPEG"), ("gif", "GIF"))
+        ],
+        ("PDF gotowy", "Strona gotowa"),
+        accepted=True,
+    ),
+    Case(
+        "svg-local-references-are-fine",
+        svg(
+            "<defs><linearGradient id='g'><stop offset='0' stop-color='#1d4e89'/></linearGradient></defs>"
+            "<style>rect { fill: url(#g) } /* wypełnienie */</style>"
+            "<rect id='k' width='10' height='10' fill='url(#g)' style='stroke:url( \"#g\" )'/>"
+            "<use xlink:href='#k'/><a href='#k'><set attributeName='fill' to='red'/></a>"
+        ),
+        ("PDF gotowy", "Strona gotowa"),
+        accepted=True,
+    ),
+    Case(
         "svg-of-the-book-is-fine",
         svg("<circle r='4' fill='#1d4e89'/><use xlink:href='#k'/>"),
         ("PDF gotowy", "Strona gotowa"),
@@ -557,6 +744,61 @@ MATH = [
         (AT, "atrybut „href”"),
         HTML,
         absent=("alert(1)",),
+    ),
+    Case(
+        "math-text-breaks-out-of-a-typst-string",
+        insert("Wzór {math}`\\text{a\\\\}\\text{#lorem(3)}\\text{b\\\\}`."),
+        (AT, "wzoru nie da się złożyć w PDF", "nowy wiersz (\\\\) wewnątrz \\text"),
+        PDF,
+        absent=("Lorem ipsum",),
+    ),
+    Case(
+        "math-block-reads-a-file-into-the-pdf",
+        insert("```{math}\n\\text{a\\\\}\\text{#read(`szablon.typ`.text).slice(0,40)}\\text{b\\\\}\n```"),
+        (f"{CHAPTER}:", "wzoru nie da się złożyć w PDF"),
+        PDF,
+        absent=("Book design",),
+    ),
+    Case(
+        "math-hash-is-typst-code",
+        insert("Wzór {math}`x #y`."),
+        (AT, "znak „#” ma w LaTeX-u specjalne znaczenie", "napisz \\#"),
+        PDF,
+    ),
+    Case(
+        "math-text-with-typst-code",
+        insert("Wzór {math}`\\mathrm{#lorem(3)}`."),
+        (AT, "napisz \\#"),
+        PDF,
+        absent=("Lorem ipsum",),
+    ),
+    Case(
+        "math-comment-in-typst",
+        insert('Wzór {math}`a // b`, {math}`\\operatorname{x"} #lorem(3) //}` i dalej.'),
+        (AT, "napisz \\#"),
+        PDF,
+        absent=("Lorem ipsum",),
+    ),
+    Case(
+        "math-nested-too-deep",
+        insert("Wzór {math}`" + "{" * 1500 + "x" + "}" * 1500 + "`."),
+        (AT, "wzór jest zagnieżdżony zbyt głęboko"),
+    ),
+    Case(
+        "math-nested-too-deep-on-the-site",
+        insert("Wzór {math}`" + "{" * 600 + "x" + "}" * 600 + "`."),
+        (AT, "wzoru nie da się pokazać na stronie", "zagnieżdżony zbyt głęboko"),
+        HTML,
+    ),
+    Case(
+        "math-escaped-characters-are-text",
+        insert(
+            'Wzór {math}`\\#lorem(3) \\text{"cytat" C: x} + \\$ + \\% + \\& + \\_ + '
+            "\\{a\\} + a // b /* c */ + \\operatorname{sgn} x + f(x, y: z) + `y` + @z`."
+        ),
+        ("PDF gotowy", "Strona gotowa"),
+        accepted=True,
+        absent=("Lorem ipsum",),
     ),
     Case(
         "math-text-with-html",
@@ -627,9 +869,73 @@ CHECKS = [
         CHECK,
     ),
     Case("check-data-link", insert("[a](data:text/html,x)"), (f"{AT} BŁĄD", "data:"), CHECK),
+    # The PDF's math converter refuses these; `sprawdz` says so before a build.
+    Case(
+        "check-math-text-breaks-out-of-a-typst-string",
+        insert(r"Wzór {math}`\text{a\\}\text{#lorem(3)}`."),
+        (f"{AT} BŁĄD", "wzoru nie da się złożyć w PDF"),
+        CHECK,
+    ),
+    Case(
+        "check-math-hash-in-a-block",
+        insert("```{math}\nx #y\n```"),
+        (f"{CHAPTER}:{LINE + 1}: BŁĄD", "znak „#”"),
+        CHECK,
+    ),
 ]
 
-CASES = PATHS + SUBSTITUTIONS + ACTIVE + FILES + MATH + SETTINGS + CHECKS
+
+PLAIN_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><circle cx="5" cy="5" r="4"/></svg>'
+
+
+def in_front_matter(old: str, new: str) -> Callable[[Path], None]:
+    return lambda project: edit(project / CHAPTER, old, new)
+
+
+# What a reader would get wrong without a refusal: an image nobody can hear, a second chapter
+# hidden in a chapter, and a broken front matter's one real cause (no follow-on noise).
+STRUCTURE = [
+    Case(
+        "image-without-alt-text",
+        with_file("rysunek.svg", PLAIN_SVG, "![](rysunek.svg)"),
+        (AT, "obraz „rysunek.svg” nie ma tekstu alternatywnego"),
+        HTML,
+    ),
+    Case(
+        "figure-without-alt-text",
+        with_file("rysunek.svg", PLAIN_SVG, "```{figure} rysunek.svg\n\nPodpis rysunku.\n```"),
+        (AT, "nie ma tekstu alternatywnego"),
+        HTML,
+    ),
+    Case(
+        "second-level-1-heading-in-a-chapter",
+        insert("# Drugi tytuł\n\nTekst."),
+        (AT, "nagłówek „# Drugi tytuł” jest na poziomie tytułu rozdziału"),
+        HTML,
+    ),
+    Case(
+        "front-matter-python-tag",
+        in_front_matter("status: szkic", "status: !!python/object/apply:os.system ['true']"),
+        (f"{CHAPTER}:7:", "znaczników YAML („!!python/object/apply:os.system”)"),
+        HTML,
+        not_said=("nagłówki zaczynają się", "metryczka nie jest poprawnym YAML-em [myst"),
+    ),
+    Case(
+        "front-matter-unclosed-list",
+        in_front_matter("status: szkic", "status: [szkic"),
+        (f"{CHAPTER}:7:", "lista w nawiasach [ ] nie jest zamknięta"),
+        HTML,
+        not_said=("nagłówki zaczynają się",),
+    ),
+    Case(
+        "front-matter-date-as-title",
+        in_front_matter("status: szkic", "status: 2024-05-01"),
+        (f"{CHAPTER}:7:", "(jest: „2024-05-01”)"),
+        HTML,
+    ),
+]
+
+CASES = PATHS + SUBSTITUTIONS + ACTIVE + FILES + MATH + SETTINGS + CHECKS + STRUCTURE
 
 
 @pytest.fixture(scope="session")
@@ -707,3 +1013,30 @@ def test_a_refused_image_leaves_no_file_in_the_site(project: Path) -> None:
     )
     # Not in the site, nor in the staging copy a failed build leaves for inspection.
     assert not list((project / "_build").rglob("rysunek.svg"))
+
+
+def test_an_include_parser_never_imports_a_module(project: Path) -> None:
+    sys.modules.pop("this", None)
+    for payload in (
+        "```{include} fragment.txt\n:parser: this\n```",
+        "```{eval-rst}\n.. include:: fragment.txt\n   :parser: this\n```",
+    ):
+        case = Case(
+            "include-parser-this",
+            with_file("fragment.txt", "Akapit.\n", payload),
+            (":parser: jest niedozwolona",),
+            HTML,
+        )
+        result = check(case, project)
+        assert "Beautiful is better" not in result.output
+        assert "this" not in sys.modules
+        edit(project / CHAPTER, payload, "")
+
+
+def test_escaped_math_reaches_the_pdf_as_text(project: Path) -> None:
+    formula = "Wzór {math}`\\text{\\#lorem(3) C:\\ x} + a // b`."
+    check(Case("math-text", insert(formula), ("PDF gotowy",), PDF, accepted=True), project)
+    pdf = " ".join(
+        p.extract_text() for p in PdfReader(next((project / "_build" / "pdf").glob("*.pdf"))).pages
+    )
+    assert "#lorem(3) C: x" in pdf and "Lorem" not in pdf

@@ -39,6 +39,15 @@ def line_of(file: str, needle: str) -> int:
 
 
 AT = f"{CHAPTER}:{line_of(CHAPTER, ANCHOR)}:"
+NEXT_LINE = f"{CHAPTER}:{line_of(CHAPTER, ANCHOR) + 1}:"
+INDEX = "handbook/index.md"
+
+
+def directive_line(file: str, option: str) -> int:
+    """The line of the directive (```{…}) whose option line contains *option*."""
+    lines = (BASE / file).read_text(encoding="utf-8").splitlines()
+    number = line_of(file, option)
+    return next(n for n in range(number, 0, -1) if lines[n - 1].startswith("```{"))
 
 
 # --- Changes ---------------------------------------------------------------------------------
@@ -141,6 +150,10 @@ TYPO_KEY = lambda d: d["resources"][0]["schema"]["fields"][1].update(  # noqa: E
 FOREIGN_TABLE = lambda d: d["resources"][1]["schema"]["foreignKeys"][0]["reference"].update(  # noqa: E731
     resource="gminyy"
 )
+
+MINIMUM_LINE = line_of(PACKAGE, '"minimum": 1')
+GMINY_PATH_LINE = line_of(PACKAGE, '"path": "gminy.csv"')
+MIN_OVER_MAX = field(2, 4, constraints={"required": True, "minimum": 5, "maximum": 1})
 
 DATA_CASES = [
     # --- CSV files as spreadsheets save them ---
@@ -372,9 +385,159 @@ DATA_CASES = [
         (PACKAGE, "UTF-16", "kodowaniu UTF-8"),
         DATA,
     ),
+    # --- Red-team inputs: what reached editors in English, hung, or named the wrong place ---
+    Case(
+        "komorka-1-mb-tekstu",
+        in_file("data/warsztaty.csv", "Dyżur sąsiedzki", "D" * 1_000_000),
+        ("Wykresy:",),
+        DATA,
+        accepted=True,
+    ),
+    Case(
+        "bom-utf8-a-tresc-w-cp1250",
+        lambda project: (project / "data/gminy.csv").write_bytes(b"\xef\xbb\xbf" + GMINY.encode("cp1250")),
+        ("data/gminy.csv:3:", "znacznikiem UTF-8 (BOM), a dalej ma znaki w innym kodowaniu", SAVE_AS_CSV),
+        DATA,
+    ),
+    Case(
+        "pusta-komorka-naglowka",
+        in_file("data/gminy.csv", "gmina,ludnosc,godziny_zajec", "gmina,,godziny_zajec"),
+        (
+            "data/gminy.csv:1:",
+            "kolumna „ludnosc”",
+            "nagłówek kolumny nr 2 jest pusty",
+            "wpisz w niej „ludnosc”",
+        ),
+        DATA,
+    ),
+    Case(
+        "powtorzona-nazwa-w-naglowku",
+        in_file("data/gminy.csv", "gmina,ludnosc,godziny_zajec", "gmina,ludnosc,ludnosc"),
+        ("data/gminy.csv:1:", "kolumna „ludnosc” występuje dwa razy", "„godziny_zajec”"),
+        DATA,
+    ),
+    Case(
+        "zlamanie-wiersza-w-kluczu",
+        in_file("data/gminy.csv", "Olszanka Wielka,4200", '"Olszanka\nWielka",4200'),
+        ("data/gminy.csv:5:", "kolumna „gmina”", "„Olszanka⏎Wielka” zawiera złamanie wiersza"),
+        DATA,
+    ),
+    Case(
+        # Elsewhere a line break is text; the lines named after it are the lines of the file.
+        "zlamanie-wiersza-w-tekscie-a-dalej-blad",
+        both(
+            in_file("data/warsztaty.csv", "Dyżur sąsiedzki", '"Dyżur\nsąsiedzki"'),
+            in_file("data/warsztaty.csv", "A6,2024-07-13", "A6,2024-07-xx"),
+        ),
+        (f"data/warsztaty.csv:{line_of('data/warsztaty.csv', 'A6,2024-07-13') + 1}:", "kolumna „data”"),
+        DATA,
+    ),
+    Case(
+        "komorka-z-sama-twarda-spacja",
+        in_file("data/gminy.csv", "Jarzębiny,9100,6.5", "\u00a0,9100,6.5"),
+        ("data/gminy.csv:4:", "kolumna „gmina”", "pole jest puste, a jest wymagane"),
+        DATA,
+    ),
+    Case(
+        "niewidoczna-spacja-w-kluczu",
+        in_file("data/warsztaty.csv", "A2,2024-04-06,Jarzębiny,", "A2,2024-04-06,Jarzębiny\u200b,"),
+        ("data/warsztaty.csv:3:", "kolumna „gmina”", "wartość „Jarzębiny” ma niewidoczny znak"),
+        DATA,
+    ),
+    Case(
+        "spacja-przed-kluczem",
+        in_file("data/warsztaty.csv", "A2,2024-04-06,Jarzębiny,", "A2,2024-04-06, Jarzębiny,"),
+        ("data/warsztaty.csv:3:", "kolumna „gmina”", "odstęp na początku lub na końcu"),
+        DATA,
+    ),
+    Case(
+        "litery-rozlozone-nfd-z-macos",
+        in_file("data/warsztaty.csv", "A2,2024-04-06,Jarzębiny,", "A2,2024-04-06,Jarze\u0328biny,"),
+        ("Wykresy:",),
+        DATA,
+        accepted=True,
+    ),
+    Case(
+        "json-liczba-5000-cyfr",
+        in_file(PACKAGE, '"minimum": 1\n', '"minimum": ' + "9" * 5000 + "\n"),
+        (f"{PACKAGE}:{MINIMUM_LINE}:", "liczba ma 5000 cyfr"),
+        DATA,
+    ),
+    Case(
+        "json-nan",
+        in_file(PACKAGE, '"minimum": 1\n', '"minimum": NaN\n'),
+        (f"{PACKAGE}:{MINIMUM_LINE}:", "„NaN” nie jest liczbą"),
+        DATA,
+    ),
+    Case(
+        "json-liczba-poza-zakresem",
+        in_file(PACKAGE, '"minimum": 1\n', '"minimum": 1e400\n'),
+        (f"{PACKAGE}:{MINIMUM_LINE}:", "liczba jest za duża"),
+        DATA,
+    ),
+    Case(
+        "json-zagniezdzenie-100-tysiecy",
+        in_file(
+            PACKAGE,
+            '"description": "Zmyślone dane do testów silnika.",',
+            '"description": "x", "x": ' + "[" * 100_000 + "]" * 100_000 + ",",
+        ),
+        (f"{PACKAGE}:{line_of(PACKAGE, 'Zmyślone dane')}:", "zagnieżdżone zbyt głęboko"),
+        DATA,
+    ),
+    Case(
+        "json-polowa-pary-zastepczej",
+        in_file(PACKAGE, '"title": "Gminy powiatu",', '"title": "Gminy \\ud800 powiatu",'),
+        (f"{PACKAGE}:{line_of(PACKAGE, 'Gminy powiatu')}:", "połowa pary zastępczej"),
+        DATA,
+    ),
+    Case(
+        "json-powtorzony-klucz",
+        in_file(PACKAGE, '"path": "gminy.csv",', '"path": "gminy.csv",\n      "path": "warsztaty.csv",'),
+        (f"{PACKAGE}:{GMINY_PATH_LINE + 1}:", "klucz „path” powtarza się"),
+        DATA,
+    ),
+    Case(
+        "dwa-zasoby-jeden-plik",
+        package(resource(3, "path", "gminy.csv")),
+        (
+            package_line(resource(3, "path", "gminy.csv"), "resources", 3, "path"),
+            "plik „gminy.csv” opisuje już tabela „gminy”",
+        ),
+        DATA,
+    ),
+    Case(
+        "minimum-wieksze-od-maksimum",
+        package(MIN_OVER_MAX),
+        (
+            package_line(MIN_OVER_MAX, "resources", 2, "schema", "fields", 4, "constraints", "maximum"),
+            "„maximum” (1) jest mniejsze niż „minimum” (5)",
+        ),
+        DATA,
+    ),
+    Case(
+        "minlength-wieksze-od-maxlength",
+        package(field(1, 0, constraints={"required": True, "minLength": 5, "maxLength": 2})),
+        ("„maxLength” (2) jest mniejsze niż „minLength” (5)",),
+        DATA,
+    ),
+    Case(
+        "dozwolona-wartosc-wbrew-wzorowi",
+        package(
+            field(1, 3, constraints={"required": True, "enum": ["warsztat", "x"], "pattern": "[a-z]{3,}"})
+        ),
+        ("dozwolona wartość „x” nie spełnia ograniczenia „pattern”",),
+        DATA,
+    ),
 ]
 
 SETTINGS_CASES = [
+    Case(
+        "toml-liczba-5000-cyfr",
+        in_file(SETTINGS, "rok = 2024", "rok = " + "9" * 5000),
+        (f"{SETTINGS}:{line_of(SETTINGS, 'rok = ')}:", "liczba ma 5000 cyfr"),
+        DATA,
+    ),
     Case("ustawienia-puste", write(SETTINGS, b""), (SETTINGS, "plik jest pusty"), DATA),
     Case("ustawienia-utf16", reencode(SETTINGS, "utf-16"), (SETTINGS, "UTF-16", "kodowaniu UTF-8"), DATA),
     Case(
@@ -465,7 +628,15 @@ PHONE_NOTATIONS = [
     "+48 (22) 758 12 34",
     "0048 501 750 705",
     "501-750-705",
+    # Trunk zero of the old dialling; minus-like signs a word processor puts between groups.
+    "0 600 100 200",
+    "600\u2212100\u2212200",
+    "600\u2012100\u2012200",
+    "600\u2014100\u2014200",
 ]
+# Characters nobody sees: zero-width space, joiner, word joiner, soft hyphen, BOM.
+HIDDEN = ("\u200b", "\u200d", "\u2060", "\u00ad", "\ufeff")
+PHONE_HINT = "dopisz po niej jednostkę („zł”, „osób”)"
 
 CHAPTER_CASES = [
     Case(
@@ -570,7 +741,237 @@ CHAPTER_CASES = [
         (f"{CHAPTER}:{line_of(CHAPTER, 'imie_nazwisko')}: BŁĄD:", "adres e-mail"),
         CHECK,
     ),
+    # --- Personal data hidden by markup, line breaks, invisible characters, code and formulas ---
+    Case(
+        "telefon-z-miekkim-lamaniem-wiersza",
+        insert("Zapisy pod numerem 501\n750 705 w dni robocze."),
+        (AT, "numer telefonu („501 750 705”)", PERSONAL, PHONE_HINT),
+        HTML,
+        absent=("750 705",),
+    ),
+    Case(
+        "telefon-rozdzielony-pogrubieniem",
+        insert("Zapisy pod numerem 501 **750** 705."),
+        (AT, "numer telefonu („501 750 705”)", PERSONAL),
+        HTML,
+        absent=("<strong>750</strong>",),
+    ),
+    Case(
+        "telefon-rozdzielony-pogrubieniem-sprawdz",
+        insert("Zapisy pod numerem 501 **750** 705."),
+        (f"{AT} BŁĄD:", "numer telefonu („501 750 705”)", PERSONAL),
+        CHECK,
+    ),
+    *(
+        Case(
+            f"telefon-z-niewidocznym-znakiem-{number}",
+            insert(f"Zapisy: 501{hidden}750{hidden}705."),
+            (AT, f"numer telefonu („501{hidden}750{hidden}705”)", PERSONAL),
+            HTML,
+            absent=(f"501{hidden}750",),
+        )
+        for number, hidden in enumerate(HIDDEN, start=1)
+    ),
+    Case(
+        "telefon-z-niewidocznym-znakiem-sprawdz",
+        insert("Zapisy: 501\u200b750\u200b705."),
+        (f"{AT} BŁĄD:", "numer telefonu", PERSONAL),
+        CHECK,
+    ),
+    Case(
+        "email-z-miekkim-dywizem",
+        insert("Pisz: jan.kowalski@gm&shy;ail.com."),
+        (AT, "adres e-mail („jan.kowalski@gm\u00adail.com”)", PERSONAL),
+        HTML,
+        absent=("gm\u00adail.com",),
+    ),
+    Case(
+        "email-z-malpa-pelnej-szerokosci",
+        insert("Pisz: jan.kowalski\uff20gmail.com."),
+        (AT, "adres e-mail („jan.kowalski\uff20gmail.com”)", PERSONAL),
+        HTML,
+        absent=("jan.kowalski\uff20",),
+    ),
+    Case(
+        "pesel-w-grupach-2-2-2-2-3",
+        insert("Uczestnik 44 05 14 01 359 ukończył kurs."),
+        (AT, "numer PESEL", PERSONAL),
+        HTML,
+        absent=("44 05 14 01 359",),
+    ),
+    Case(
+        "email-w-adresie-odnosnika",
+        insert("[Formularz](https://example.org/zapisy?kto=jan.kowalski@gmail.com)"),
+        (AT, "adres e-mail („jan.kowalski@gmail.com”)", PERSONAL),
+        HTML,
+        absent=("jan.kowalski@gmail.com",),
+    ),
+    Case(
+        "email-zakodowany-w-adresie-odnosnika-sprawdz",
+        insert("[Formularz](https://example.org/zapisy?kto=jan.kowalski%40gmail.com)"),
+        (f"{AT} BŁĄD:", "adres e-mail („jan.kowalski@gmail.com”)"),
+        CHECK,
+    ),
+    Case(
+        "telefon-w-tytule-odnosnika",
+        insert('[Strona](https://example.org "Dzwoń: 501 750 705")'),
+        (AT, "numer telefonu („501 750 705”)", PERSONAL),
+        HTML,
+        absent=("501 750 705",),
+    ),
+    Case(
+        "telefon-w-tytule-odnosnika-sprawdz",
+        insert('[Strona](https://example.org "Dzwoń: 501 750 705")'),
+        (f"{AT} BŁĄD:", "numer telefonu („501 750 705”)"),
+        CHECK,
+    ),
+    Case(
+        "telefon-w-rozwinieciu-skrotu-abbr",
+        insert('<abbr title="tel. 501 750 705">KP</abbr> dyżuruje.'),
+        (AT, "numer telefonu („501 750 705”)", PERSONAL),
+        HTML,
+        absent=("501 750 705",),
+    ),
+    Case(
+        "telefon-w-rozwinieciu-skrotu-abbr-sprawdz",
+        insert('<abbr title="tel. 501 750 705">KP</abbr> dyżuruje.'),
+        (f"{AT} BŁĄD:", "numer telefonu („501 750 705”)"),
+        CHECK,
+    ),
+    Case(
+        "telefon-w-podpisie-spisu-tresci",
+        in_file(INDEX, ":caption: Aneksy", ":caption: Aneksy – tel. 501 750 705"),
+        (f"{INDEX}:{directive_line(INDEX, ':caption: Aneksy')}:", "numer telefonu („501 750 705”)", PERSONAL),
+        HTML,
+        absent=("501 750 705",),
+    ),
+    Case(
+        "telefon-w-podpisie-spisu-tresci-sprawdz",
+        in_file(INDEX, ":caption: Aneksy", ":caption: Aneksy – tel. 501 750 705"),
+        (f"{INDEX}:{directive_line(INDEX, ':caption: Aneksy')}: BŁĄD:", "numer telefonu"),
+        CHECK,
+    ),
+    Case(
+        "telefon-w-kodzie-w-tekscie",
+        insert("Zapisy: `501 750 705`."),
+        (AT, "numer telefonu („501 750 705”)", PERSONAL),
+        HTML,
+        absent=("501 750 705",),
+    ),
+    Case(
+        "pesel-w-bloku-kodu",
+        insert("```text\nUczestnik: 44051401359\n```"),
+        (NEXT_LINE, "numer PESEL", "„44051401359”", PERSONAL),
+        HTML,
+        absent=("44051401359",),
+    ),
+    Case(
+        "pesel-w-bloku-kodu-sprawdz",
+        insert("```text\nUczestnik: 44051401359\n```"),
+        (f"{NEXT_LINE} BŁĄD:", "numer PESEL", "„44051401359”"),
+        CHECK,
+    ),
+    Case(
+        "telefon-w-pliku-literalinclude",
+        both(
+            write("data/kontakty.txt", "Koordynatorka: 501 750 705\n"),
+            insert("```{literalinclude} /../data/kontakty.txt\n```"),
+        ),
+        (AT, "numer telefonu („501 750 705”)", PERSONAL),
+        HTML,
+        absent=("501 750 705",),
+    ),
+    Case(
+        "telefon-w-pliku-literalinclude-sprawdz",
+        both(
+            write("data/kontakty.txt", "Koordynatorka: 501 750 705\n"),
+            insert("```{literalinclude} /../data/kontakty.txt\n```"),
+        ),
+        (f"{AT} BŁĄD:", "numer telefonu („501 750 705”)"),
+        CHECK,
+    ),
+    Case(
+        "telefon-we-wzorze",
+        insert(r"Zapisy: {math}`501\,750\,705`."),
+        (AT, r"numer telefonu („501\,750\,705”)", PERSONAL),
+        HTML,
+        absent=("<mn>501</mn>",),
+    ),
+    Case(
+        "telefon-w-bloku-wzoru",
+        insert("```{math}\n501~750~705\n```"),
+        (NEXT_LINE, "numer telefonu („501~750~705”)", PERSONAL),
+        HTML,
+        absent=("<mn>501</mn>",),
+    ),
+    Case(
+        "telefon-we-wzorze-sprawdz",
+        insert(r"Zapisy: {math}`501\;750\;705`."),
+        (f"{AT} BŁĄD:", r"numer telefonu („501\;750\;705”)"),
+        CHECK,
+    ),
+    Case(
+        "telefon-ukosnikami-po-tel",
+        insert("Dyżur: tel. 501/750/705."),
+        (AT, "numer telefonu („501/750/705”)", PERSONAL),
+        HTML,
+        absent=("501/750/705",),
+    ),
+    Case(
+        # Nine digits in threes with no unit cannot be told from a mobile number: the message
+        # says what to do if it is an amount.
+        "kwota-bez-jednostki-w-tekscie",
+        insert("Budżet projektu w tabeli: 123 456 789."),
+        (AT, "numer telefonu („123 456 789”)", PHONE_HINT, "rolą {dane}"),
+        HTML,
+        absent=("123 456 789",),
+    ),
     # --- Accepted on purpose ---
+    Case(
+        "numer-rejestru-kilka-slow-po-nazwie",
+        insert("Stowarzyszenie (REGON Stowarzyszenia: 140123456) prowadzi zajęcia."),
+        ("Strona gotowa",),
+        HTML,
+        accepted=True,
+    ),
+    Case(
+        "numer-dokumentu-z-ukosnikami",
+        insert("Zob. sprawozdanie nr 123/456/789 z 12.05.2023 oraz pismo znak: 111/222/333."),
+        ("Strona gotowa",),
+        HTML,
+        accepted=True,
+    ),
+    Case(
+        "kwota-w-kolumnie-z-jednostka",
+        insert("| Pozycja | Kwota (zł) |\n|:--|--:|\n| Budżet powiatu | 123 456 789 |"),
+        ("Strona gotowa",),
+        HTML,
+        accepted=True,
+    ),
+    Case(
+        "kwota-w-kolumnie-z-jednostka-sprawdz",
+        insert("| Pozycja | Liczba osób |\n|:--|--:|\n| Powiat | 123 456 789 |"),
+        ("Sprawdzono rozdziały i dane",),
+        CHECK,
+        accepted=True,
+    ),
+    Case(
+        "adresy-przykladowe-w-kodzie-i-tekscie",
+        insert(
+            "```text\nkontakt: imie.nazwisko@example.com, biuro@gmina.test\n```\n\n"
+            "Wzór adresu: jan.kowalski@przyklad.example, [napisz](mailto:ktos@example.net)."
+        ),
+        ("Strona gotowa",),
+        HTML,
+        accepted=True,
+    ),
+    Case(
+        "adresy-przykladowe-w-kodzie-sprawdz",
+        insert("```text\nkontakt: imie.nazwisko@example.com\n```"),
+        ("Sprawdzono rozdziały i dane",),
+        CHECK,
+        accepted=True,
+    ),
     Case(
         "kontakt-publiczny-w-rozdziale",
         insert("Pytania: kontakt@example.org."),
@@ -620,6 +1021,33 @@ CHAPTER_CASES = [
         insert("```{csv-table} Zapisy\n:naglowek: 1\n\nGmina,Osoby\nModrzew,6\n```"),
         ("nie zna opcji „naglowek”",),
         HTML,
+    ),
+    # --- parts of an included file: Sphinx's and MyST's messages, and no English from Typst ---
+    Case(
+        "literalinclude-wiersze-poza-plikiem",
+        insert("```{literalinclude} ../data/gminy.csv\n:lines: 500-600\n```"),
+        (AT, "zakres wierszy „500-600” (opcja :lines:) wychodzi poza plik"),
+    ),
+    Case(
+        "literalinclude-brak-tekstu-start-after",
+        insert("```{literalinclude} ../data/gminy.csv\n:start-after: NIE-MA-TAKIEGO\n```"),
+        (AT, "tekstu „NIE-MA-TAKIEGO” z opcji :start-after: nie ma w dołączanym pliku"),
+    ),
+    Case(
+        "include-brak-tekstu-end-before",
+        insert("```{include} ../data/gminy.csv\n:literal:\n:end-before: NIE-MA-TAKIEGO\n```"),
+        (AT, "tekstu „NIE-MA-TAKIEGO” z opcji :end-before: nie ma w pliku dołączanym przez {include}"),
+    ),
+    Case(
+        "literalinclude-sprzeczne-opcje",
+        insert("```{literalinclude} ../data/gminy.csv\n:start-at: a\n:start-after: b\n```"),
+        (AT, "opcji :start-after: i :start-at: nie można użyć razem"),
+    ),
+    Case(
+        # The PDF is not compiled after a reported problem: Typst would add its English message.
+        "odsylacz-do-nieistniejacej-kotwicy",
+        insert("[Zobacz](#nie-ma-takiej-kotwicy)"),
+        (AT, "odsyłacz do nieistniejącego celu „nie-ma-takiej-kotwicy”"),
     ),
 ]
 

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import os
+import signal
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pandas as pd
 import pytest
 
+from adversarial import ENGLISH
 from conftest import copy_project
-from handbook.data.load import load_tables
+from handbook.data.load import _problem, load_tables
+from handbook.data.privacy import find_personal_data
 from handbook.errors import HandbookError
 from handbook.settings import load_settings
 
@@ -203,10 +211,15 @@ def test_latin2_file_is_rejected_not_guessed(project):
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
-        ("Zbiórka publiczna bez tajemnic", "Zbiórka – pytania: jan.kowalski@example.org", "adres e-mail"),
+        ("Zbiórka publiczna bez tajemnic", "Zbiórka – pytania: jan.kowalski@gmail.com", "adres e-mail"),
         ("Dyżur sąsiedzki", "Dyżur tel. 501 750 705", "numer telefonu"),
         ("Wolontariat seniorów", "Wolontariat 44051401359", "numer PESEL"),
         ("Plany na przyszły rok", "Plany +48 22 758 00 00", "numer telefonu"),
+        # Written so that the guard used to miss them: hidden characters, a minus, PESEL 2-2-2-2-3.
+        ("Dyżur sąsiedzki", "Dyżur 501\u200b750\u200b705", "numer telefonu"),
+        ("Dyżur sąsiedzki", "Dyżur 600\u2212100\u2212200", "numer telefonu"),
+        ("Zbiórka publiczna bez tajemnic", "Zbiórka: jan.kowalski\uff20gmail.com", "adres e-mail"),
+        ("Wolontariat seniorów", "Wolontariat 44 05 14 01 359", "numer PESEL"),
     ],
 )
 def test_personal_data_is_refused(project, old, new, expected):
@@ -215,6 +228,24 @@ def test_personal_data_is_refused(project, old, new, expected):
     assert any(
         "warsztaty.csv:" in p and "kolumna „temat”: wartość wygląda jak " + expected in p for p in problems
     )
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        # An address at a domain reserved for examples (RFC 2606) is nobody's.
+        "Zbiórka – pytania: jan.kowalski@example.org",
+        # A communiqué's date after „kom.”, four groups of three digits, a register's number.
+        "Zbiórka – kom. 2023.05.12",
+        "Zbiórka – numery 100 200 300 400",
+        "Zbiórka (REGON Stowarzyszenia: 140123456)",
+        "Zbiórka – sprawozdanie nr 123/456/789",
+    ],
+)
+def test_what_only_looks_like_personal_data_is_read(project, new):
+    _edit(project, "warsztaty.csv", "Zbiórka publiczna bez tajemnic", new)
+    events = load_tables(load_settings(project))["warsztaty"]
+    assert new in set(events["temat"])
 
 
 def test_free_text_column_must_be_declared_safe(project):
@@ -375,3 +406,147 @@ def test_foreign_keys_may_name_their_columns_in_a_list(project):
     assert tables.schema.resources["wolontariusze"].columns["gmina"].reference == ("gminy", "gmina")
     _edit(project, "wolontariusze.csv", "W04,Jarzębiny", "W04,Jarzebiny")
     assert any("nie występuje w pliku gminy.csv" in p for p in _problems(project))
+
+
+# --- Inputs that hung the build, or reached the editor in English or at the wrong place ------
+
+
+@contextlib.contextmanager
+def _at_most(seconds: int) -> Iterator[None]:
+    """Fail (instead of hanging the suite) when the block takes longer than *seconds*."""
+
+    def stop(*_: object) -> None:
+        raise TimeoutError(f"trwało dłużej niż {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# A word of one letter, digits, an address-like run, dots: each once made a regex rescan the
+# rest of the word from each of its characters (minutes for a megabyte).
+LONG_WORDS = ["D", "1", "a.", "x@y.", "1-", "ą", "\u00a0", "tel 1 "]
+
+
+@pytest.mark.parametrize("unit", LONG_WORDS)
+def test_personal_data_guard_is_linear_in_a_long_word(unit):
+    def took(size: int) -> float:
+        text = unit * (size // len(unit))
+        start = time.perf_counter()
+        find_personal_data(text)
+        return time.perf_counter() - start
+
+    with _at_most(30):
+        took(1_000_000)  # a megabyte: seconds if linear, hours if quadratic
+        small, large = min(took(100_000) for _ in range(2)), took(400_000)
+    assert large < 8 * small + 0.05, (small, large)
+
+
+def test_a_cell_of_a_megabyte_is_read(project):
+    _edit(project, "warsztaty.csv", "Dyżur sąsiedzki", "D" * 1_000_000)
+    with _at_most(30):
+        tables = load_tables(load_settings(project))
+    assert tables["warsztaty"]["temat"].str.len().max() == 1_000_000
+
+
+@pytest.mark.parametrize("file", ["data/certyfikaty.csv", "data/datapackage.json", "conf/handbook.toml"])
+def test_a_named_pipe_is_refused_without_opening_it(project, file):
+    path = project / file
+    path.unlink()
+    os.mkfifo(path)
+    with _at_most(30), pytest.raises(HandbookError) as raised:
+        load_tables(load_settings(project))
+    problems = [str(p) for p in raised.value.relative_to(project).problems]
+    assert any(p.startswith(f"{file}:") and "potok nazwany (FIFO)" in p for p in problems), problems
+
+
+def test_a_link_inside_the_data_folder_to_a_named_pipe_is_refused(project):
+    os.mkfifo(project / "data" / "potok")
+    (project / "data" / "certyfikaty.csv").unlink()
+    (project / "data" / "certyfikaty.csv").symlink_to(project / "data" / "potok")
+    with _at_most(30):
+        problems = _problems(project)
+    assert any("certyfikaty.csv:" in p and "potok nazwany" in p for p in problems), problems
+
+
+def test_a_line_break_in_a_key_is_the_only_problem_named(project):
+    _edit(project, "gminy.csv", "Olszanka Wielka,4200", '"Olszanka\nWielka",4200')
+    problems = _problems(project)
+    assert len(problems) == 1, problems
+    assert "gminy.csv:5: kolumna „gmina”: komórka „Olszanka⏎Wielka” zawiera złamanie wiersza" in problems[0]
+
+
+def test_lines_after_a_line_break_in_text_are_lines_of_the_file(project):
+    _edit(project, "warsztaty.csv", "Dyżur sąsiedzki", '"Dyżur\n\nsąsiedzki"')
+    _edit(project, "warsztaty.csv", "A7,2024-09-14,Jarzębiny,spotkanie", "A7,2024-09-14,Jarzębiny,zebranie")
+    problems = _problems(project)
+    lines = (project / "data" / "warsztaty.csv").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if text.startswith("A7,"))
+    assert any(f"warsztaty.csv:{line}: kolumna „rodzaj”" in p for p in problems), problems
+
+
+def test_decomposed_letters_match_the_composed_ones(project):
+    _edit(project, "warsztaty.csv", "A2,2024-04-06,Jarzębiny,", "A2,2024-04-06,Jarze\u0328biny,")
+    tables = load_tables(load_settings(project))
+    assert tables["warsztaty"]["gmina"].iloc[1] == "Jarzębiny"
+    assert any("złączone" in note for note in tables.notes["warsztaty"])
+
+
+@pytest.mark.parametrize("blank", ["\u00a0", " ", "\u202f\u2009", "\u200b", "\ufeff "])
+def test_a_cell_that_shows_nothing_is_empty(project, blank):
+    _edit(project, "gminy.csv", "Jarzębiny,9100,6.5", f"{blank},9100,6.5")
+    problems = _problems(project)
+    assert any("gminy.csv:4: kolumna „gmina”: pole jest puste, a jest wymagane" in p for p in problems)
+
+
+def _all_frictionless_types() -> list[str]:
+    from frictionless import errors
+
+    return sorted(
+        {cls.type for cls in vars(errors).values() if isinstance(cls, type) and issubclass(cls, errors.Error)}
+    )
+
+
+@pytest.mark.parametrize("kind", _all_frictionless_types())
+def test_no_frictionless_error_reaches_the_editor_in_english(kind):
+    from frictionless import errors
+
+    classes = [c for c in vars(errors).values() if isinstance(c, type) and getattr(c, "type", None) == kind]
+    error = SimpleNamespace(
+        type=kind,
+        title=classes[0].title,
+        note="this note is English and must not be shown",
+        row_number=3,
+        field_name="gmina",
+        field_number=1,
+        cell="x",
+        label="gmina",
+    )
+    problem = _problem(Path("data/gminy.csv"), error, {"gmina": SimpleNamespace(type="string")})
+    text = str(problem)
+    assert not ENGLISH.search(text), text
+    assert "English" not in text and classes[0].title not in text, text
+
+
+@pytest.mark.parametrize(
+    ("constraints", "expected"),
+    [
+        ({"minimum": 5, "maximum": 1}, "„maximum” (1) jest mniejsze niż „minimum” (5)"),
+        ({"exclusiveMinimum": 3, "maximum": 3}, "„maximum” (3) jest mniejsze niż „exclusiveMinimum” (3)"),
+        (
+            {"minimum": 1, "maximum": 10, "enum": [1, 50]},
+            "dozwolona wartość „50” nie spełnia ograniczenia „maximum”",
+        ),
+    ],
+)
+def test_contradicting_constraints_are_named_at_their_line(project, constraints, expected):
+    def edit(package):
+        package["resources"][2]["schema"]["fields"][4]["constraints"] = {"required": True, **constraints}
+
+    _edit_package(project, edit)
+    problems = _problems(project)
+    assert len(problems) == 1 and "datapackage.json:" in problems[0] and expected in problems[0], problems

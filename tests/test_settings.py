@@ -95,6 +95,33 @@ def _line_of(tmp_path: Path, needle: str) -> int:
             "plik =",
             "logo musi być plikiem .svg albo .png",
         ),
+        # Every build empties the output folder: outside the book or over its sources it deletes.
+        ("[dane]", '[sciezki]\nwyniki = "../ofiara"\n\n[dane]', "wyniki =", "wewnątrz katalogu podręcznika"),
+        ("[dane]", '[sciezki]\nwyniki = "/tmp/w"\n\n[dane]', "wyniki =", "wewnątrz katalogu podręcznika"),
+        ("[dane]", '[sciezki]\nwyniki = "."\n\n[dane]', "wyniki =", "nie sam katalog podręcznika"),
+        ("[dane]", '[sciezki]\nwyniki = "handbook"\n\n[dane]', "wyniki =", "nie może być folderem „zrodla”"),
+        ("[dane]", '[sciezki]\nwyniki = "data/wyniki"\n\n[dane]', "wyniki =", "nie może być folderem „dane”"),
+        ("[dane]", '[sciezki]\nwyniki = "conf"\n\n[dane]', "wyniki =", "nie może być folderem „conf”"),
+        ("[dane]", '[sciezki]\ndane = "/etc"\n\n[dane]', "dane =", "wewnątrz katalogu podręcznika"),
+        ('licencja = "CC BY 4.0"', 'licencja = "CC BY 4.0"\nisbn = "abc"', "isbn =", "poprawny numer ISBN"),
+        (
+            'licencja = "CC BY 4.0"',
+            'licencja = "CC BY 4.0"\nisbn = "978-83-7181-510-3"',
+            "isbn =",
+            "poprawną cyfrą kontrolną",
+        ),
+        (
+            'adres = "https://example.org/wolontariat/"',
+            'adres = "https://example.org/\\"onmouseover=\\"alert(1)\\"/"',
+            "adres =",
+            "bez spacji, cudzysłowów",
+        ),
+        (
+            'email = "kontakt@example.org"',
+            'email = "kontakt@example.org\\" onclick=\\"x"',
+            "email =",
+            "podaj jeden adres e-mail",
+        ),
     ],
 )
 def test_mistakes_are_named_in_polish_with_their_line(tmp_path, old, new, line_of, expected):
@@ -163,3 +190,62 @@ k = 2
     assert lines[("a", "serie", 0, "k")] == 11
     assert lines[("a", "serie", 1, "k")] == 13
     assert lines[("a", "serie", 1, "opcje", "klucz w cudzysłowie", "b")] == 15
+
+
+@pytest.mark.parametrize(
+    ("isbn"), ["978-83-01-00000-4", "ISBN 978 83 01 00000 4", "83-01-00000-7", "9788301000004"]
+)
+def test_a_valid_isbn_is_accepted(tmp_path, isbn):
+    root = _broken(tmp_path, 'licencja = "CC BY 4.0"', f'licencja = "CC BY 4.0"\nisbn = "{isbn}"')
+    assert load_settings(root).publication.isbn == isbn
+
+
+def _book_with_logo(tmp_path: Path, name: str, content: bytes | None) -> Path:
+    root = _broken(tmp_path, "[dane]", f'[logo]\nplik = "conf/{name}"\n\n[dane]')
+    if content is None:  # a link to a file outside the book
+        outside = tmp_path.parent / f"{tmp_path.name}-poza.svg"
+        outside.write_text('<svg xmlns="http://www.w3.org/2000/svg"/>', encoding="utf-8")
+        (root / "conf" / name).symlink_to(outside)
+    else:
+        (root / "conf" / name).write_bytes(content)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("logo.svg", None, "dowiązaniem do pliku spoza katalogu podręcznika"),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "element <script>",
+        ),
+        (
+            "logo.svg",
+            b'<svg xmlns="http://www.w3.org/2000/svg"><image href="https://attacker.example/x.png"/></svg>',
+            "zewnętrznego zasobu",
+        ),
+        ("logo.svg", b"<svg xmlns='http://www.w3.org/2000/svg'><circle", "nie jest poprawnym plikiem XML"),
+        ("logo.png", b"to nie jest obraz", "nie jest obrazem PNG"),
+        ("logo.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "uszkodzony lub niekompletny"),
+    ],
+)
+def test_a_logo_is_checked_like_a_chapter_image(tmp_path, name, content, expected):
+    """The logo is on every page and the cover: a script, a link out or a broken file is refused."""
+    root = _book_with_logo(tmp_path, name, content)
+    with pytest.raises(HandbookError) as raised:
+        load_settings(root)
+    (problem,) = raised.value.problems
+    assert expected in problem.message, problem.message
+    assert problem.line == _line_of(tmp_path, "plik =")
+
+
+def test_the_statement_page_must_exist(tmp_path):
+    root = _broken(tmp_path, 'strona = "deklaracja"', 'strona = "deklaracjaa"')
+    (root / "handbook").mkdir()
+    (root / "handbook" / "deklaracja.md").write_text("# Deklaracja\n", encoding="utf-8")
+    with pytest.raises(HandbookError) as raised:
+        load_settings(root)
+    (problem,) = raised.value.problems
+    assert "nie ma strony „deklaracjaa” (pliku handbook/deklaracjaa.md)" in problem.message
+    assert problem.line == _line_of(tmp_path, "strona =")

@@ -13,6 +13,7 @@ from conftest import ROOTS
 from handbook.build.staging import build_site
 from handbook.pipeline import prepare_data
 from handbook.products import read_manifest
+from handbook.sphinxext.frontmatter import parse as parse_front_matter
 
 
 def _build(settings):
@@ -129,6 +130,45 @@ def test_author_mistakes_are_located(make_project, old, new, expected):
     result = _build(settings)
     assert not result.ok
     assert any(expected in w for w in result.warnings), result.warnings
+
+
+_FRONT = (
+    "---\ntytul: Rozdział\nautorzy:\n  - rola: autorka\n    organizacja: Fundacja\n"
+    "status: szkic\nstreszczenie: O czym.\nslowa_kluczowe: [test]\n---\n\n## Treść\n"
+)
+_BOMB = "".join(f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 8))
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "expected"),
+    [
+        (
+            "status: szkic",
+            "status: !!python/object/apply:os.system ['touch x']",
+            6,
+            "znaczników YAML („!!python",
+        ),
+        ("status: szkic", "status: !!str szkic", 6, "znaczników YAML („!!str”)"),
+        ("status: szkic", "status: &s szkic\nstreszczenie: *s", 6, "kotwic ani odwołań"),
+        ("status: szkic", "a0: &a0 [x]\n" + _BOMB + "status: szkic", 6, "kotwic ani odwołań"),
+        ("status: szkic", "status: szkic\nstatus: gotowy", 7, "pole „status” powtarza się"),
+        ("status: szkic", "status: [szkic", 6, "lista w nawiasach [ ] nie jest zamknięta"),
+        ("status: szkic", "status: 'szkic", 6, "cudzysłów albo nawias nie jest zamknięty"),
+        ("status: szkic", "status: szkic: tak", 6, "dwukropek w wartości"),
+        ("status: szkic", "\tstatus: szkic", 6, "znak tabulacji"),
+        ("status: szkic", "status szkic\nx: 1", 6, "po nazwie pola brakuje dwukropka"),
+        ("tytul: Rozdział", "tytul: Rozdział\nkolor: " + "x" * 5000, 3, "nieznane pole"),
+    ],
+)
+def test_front_matter_yaml_is_plain_and_its_mistakes_polish(old, new, line, expected):
+    assert old in _FRONT
+    front, problems = parse_front_matter(_FRONT.replace(old, new, 1))
+    assert front is None
+    assert [number for number, _ in problems][:1] == [line], problems
+    text = " ".join(message for _, message in problems)
+    assert expected in text
+    assert len(text) < 300  # no value expanded or repeated whole into the message
+    assert not any(word in text for word in ("expected", "found", "could not", "constructor"))
 
 
 def test_data_appendix_offers_every_file(mini):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -127,12 +128,138 @@ def test_math_subset_and_refusal():
 
 
 @pytest.mark.parametrize(
+    ("latex", "typst_math"),
+    [
+        # Text is a Typst string: its quotes and backslashes escaped, a "#" in it only a character.
+        (r"\text{\#lorem(3) \} \{} \mbox{a\_b}", '"#lorem(3) } {" "a_b"'),
+        ('\\mathrm{C:\\ x}\\mbox{a"b} \\text{\\}\\{}', '"C: x" "a\\"b" "}{"'),
+        (r"\operatorname{sgn} x + \textbf{suma}", 'op("sgn") x + bold("suma")'),
+        (r"x \#y \$z", "x \\#y \\$z"),
+        (r"\# \$ \% \& \_ \{ \}", "\\# \\$ \\% \\& \\_ \\{ \\}"),
+        ("a // b /* c", "a \\/\\/ b \\/\\* c"),
+        ("f(x, y: z)", "f\\(x\\, y\\: z\\)"),
+        ("a % komentarz LaTeX-a", "a"),
+        ("x2 + żółw", "x 2 + ż ó ł w"),
+        ("x^23", "x^(2)3"),
+        (r"{}^2 \frac12 \sqrt[3]{x}", '""^2 frac(1, 2) root(3, x)'),
+    ],
+)
+def test_math_is_escaped_never_code(latex, typst_math):
+    assert latex_to_typst(latex) == typst_math
+
+
+@pytest.mark.parametrize(
+    ("latex", "message"),
+    [
+        # A backslash at the end of \text{…} once closed the Typst string early.
+        (r"\text{a\\}\text{#lorem(3)}\text{b\\}", "nowy wiersz (\\\\) wewnątrz \\text"),
+        (r"\text{#read(`x`)}", "napisz \\#"),
+        ("x #y", "znak „#” ma w LaTeX-u specjalne znaczenie"),
+        ("a & b $", "napisz \\&"),
+        ("{" * 1500 + "x" + "}" * 1500, "zagnieżdżony zbyt głęboko"),
+        (r"\sqrt" * 100 + "x", "zagnieżdżony zbyt głęboko"),
+        ("x\\", "kończy się ukośnikiem"),
+        ("x^", "brakuje wykładnika"),
+        (r"\text{\input{/etc/passwd}}", "wewnątrz \\text"),
+        (r"\text{$x$}", "wzór wewnątrz"),
+        ("a\u200bb", "U+200B"),
+        ("e\u0301", "U+0301"),
+        (r"\text{a", "niezamknięty nawias"),
+    ],
+)
+def test_math_the_converter_cannot_show_is_refused(latex, message):
+    with pytest.raises(UnsupportedMath, match=re.escape(message)):
+        latex_to_typst(latex)
+
+
+# The converter's own calls and how many commas each has between its arguments.
+_CALLS = {"frac": 1, "root": 1, "sqrt": 0, "bold": 0, "italic": 0, "op": 0, "overline": 0}
+
+
+def _well_formed(typst_math: str) -> None:
+    """Typst math with no code (#), no end of the formula ($), no comment and closed strings.
+
+    Outside string literals only the converter's own syntax is bare: its calls with their commas,
+    parentheses, attachments, names; every other punctuation mark is escaped.
+    """
+    index = 0
+    calls: list[list] = []  # open parentheses: [name of the call or "", commas seen]
+    while index < len(typst_math):
+        char = typst_math[index]
+        if char == "\\":
+            escaped = typst_math[index + 1 : index + 2]
+            assert escaped.isascii() and escaped.isprintable() and not escaped.isalnum(), typst_math
+            assert escaped.strip(), typst_math
+            index += 2
+            continue
+        if char == '"':
+            end = index + 1
+            while end < len(typst_math) and typst_math[end] != '"':
+                if typst_math[end] == "\\":
+                    assert typst_math[end + 1 : end + 2] in ("\\", '"'), typst_math
+                    end += 1
+                end += 1
+            assert end < len(typst_math), f"unclosed string: {typst_math}"
+            index = end + 1
+            continue
+        assert char not in "#$/*`@<>[]{}:;|&~!?", f"{char!r} unescaped in {typst_math}"
+        # Only in a name of the converter's (dots.h) or a number (3.5), never a spread (..x).
+        around = typst_math[index - 1 : index + 2 : 2] if index else ""
+        assert char != "." or (len(around) == 2 and around.isalnum()), typst_math
+        if char == "(":
+            name = re.search(r"[a-z]*$", typst_math[:index]).group()
+            calls.append([name if name in _CALLS else "", 0])
+        elif char == ",":
+            assert calls and calls[-1][0], f"a comma outside a call of the converter: {typst_math}"
+            calls[-1][1] += 1
+        elif char == ")":
+            assert calls, typst_math
+            name, commas = calls.pop()
+            assert not name or commas == _CALLS[name], typst_math
+        index += 1
+    assert not calls, typst_math
+
+
+_LATEXISH = st.lists(
+    st.sampled_from(
+        [
+            *(f"\\{c}{{" for c in ("text", "mathrm", "operatorname", "mbox", "textbf", "textit")),
+            *("\\frac", "\\sqrt", "\\sqrt[", "\\alpha", "\\sum", "\\cdot", "\\left", "\\\\", "\\"),
+            *(f"\\{c}" for c in "#$%&_{},;: !|\"'`^~"),
+            *"{}{}^_%#$\"'`@<>[](),;:=+-*/~|&!?. \nxyź0∞",
+            *("//", "/*", "*/", "..", "ab", "12", "3.5", "\u200b", "\u0301", "#lorem(3)", 'read("x")'),
+        ]
+    ),
+    max_size=25,
+).map("".join)
+
+
+@hsettings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_LATEXISH)
+def test_any_formula_is_converted_safely_or_refused(tmp_path, latex):
+    try:
+        typst_math = latex_to_typst(latex)
+    except UnsupportedMath as refusal:
+        assert str(refusal) and not re.search(r"[A-Za-z]+Error", str(refusal))
+        return
+    _well_formed(typst_math)
+    source = tmp_path / "m.typ"
+    source.write_text(
+        '#set page(width: 30cm, height: auto)\n#math.equation(block: false, alt: "", $' + typst_math + "$)\n",
+        encoding="utf-8",
+    )
+    pdf = typst.compile(str(source), ignore_system_fonts=True)  # raises if Typst cannot read it
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Lorem" not in text
+
+
+@pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
         (
             "![Znak projektu: sześć części koła](znak.svg)",
             "![](znak.svg)",
-            "rozdzial.md:67: obraz nie ma tekstu alternatywnego (alt)",
+            "rozdzial.md:67: obraz „znak.svg” nie ma tekstu alternatywnego",
         ),
         (
             "Akapit po linii poziomej.",

@@ -2,20 +2,54 @@
 
 from __future__ import annotations
 
-import argparse
-import errno
 import os
-import signal
 import sys
-import time
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
-from pathlib import Path
+from contextlib import suppress
 
-from handbook import fmt
-from handbook.errors import HandbookError
-from handbook.processes import Stopped, die_with_parent, stopping_cleanly
-from handbook.settings import Settings, load_settings
+# Before anything else is imported: Ctrl+C while Python loads the modules below (a second or
+# so for Sphinx, pydantic and the rest) is handled by no `try` of main() yet.
+_python_hook = sys.excepthook
+
+
+def _interrupted(kind, value, traceback):  # type: ignore[no-untyped-def]
+    """An interrupt no `try` caught (it came before main() or after it): one Polish line, exit 128+N."""
+    if not issubclass(kind, KeyboardInterrupt):
+        _python_hook(kind, value, traceback)
+        return
+    with suppress(OSError, ValueError):  # a closed terminal
+        sys.stderr.write("\nPrzerwano.\n")
+    _leave(128 + getattr(value, "signum", 2))  # 2: SIGINT, Ctrl+C
+
+
+def _leave(code: int) -> None:
+    """End the process now with *code*, what is printed flushed."""
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # a closed terminal, a closed pipe
+            stream.flush()
+    os._exit(code)
+
+
+# Only as the command (`handbook`, `python -m handbook.cli`), never for a test importing main().
+if __name__ == "__main__" or os.path.basename(sys.argv[0] if sys.argv else "") == "handbook":
+    sys.excepthook = _interrupted
+
+import argparse  # noqa: E402
+import errno  # noqa: E402
+import signal  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable, Iterator, Sequence  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+from handbook import fmt  # noqa: E402
+from handbook.build.messages import DISK_PROBLEMS, disk_problem  # noqa: E402
+from handbook.errors import HandbookError  # noqa: E402
+from handbook.processes import Stopped, die_with_parent, stopping_cleanly  # noqa: E402
+
+if TYPE_CHECKING:
+    from handbook.build.staging import BuildResult
+    from handbook.settings import Settings
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 # What stopped the command, as the editor knows it.
@@ -24,14 +58,7 @@ STOP_CAUSES = {
     signal.SIGTERM: "polecenie zakończenia, SIGTERM",
     signal.SIGHUP: "zamknięto terminal albo zakończył się proces, który uruchomił budowanie; SIGHUP",
 }
-# Errors of the machine rather than the book, in words, with what to do.
-DISK_PROBLEMS = {
-    errno.EACCES: "brak uprawnień do tego pliku lub folderu. Nadaj je (np. chmod u+rw) i spróbuj ponownie",
-    errno.EPERM: "brak uprawnień do tego pliku lub folderu. Nadaj je (np. chmod u+rw) i spróbuj ponownie",
-    errno.EROFS: "dysk jest tylko do odczytu. Zbuduj podręcznik w folderze na dysku z prawem zapisu",
-    errno.ENOSPC: "brak miejsca na dysku. Zwolnij miejsce i zbuduj podręcznik ponownie",
-    errno.EDQUOT: "wyczerpany przydział miejsca na dysku. Zwolnij miejsce i zbuduj podręcznik ponownie",
-}
+RIGHTS = "brak uprawnień do tego pliku lub folderu; nadaj je (np. chmod u+rw) i spróbuj ponownie"
 PROBLEMS = ("problem", "problemy", "problemów")
 ERRORS = ("błąd", "błędy", "błędów")
 REMARKS = ("uwaga", "uwagi", "uwag")
@@ -100,7 +127,7 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
 def _build(settings: Settings, args: argparse.Namespace) -> int:
     from handbook.build.staging import build_pdf, build_site
 
-    both = not (args.html or args.pdf)
+    both = args.html == args.pdf  # neither or both: the whole book, published together
     if args.final:
         from handbook.authoring.checks import placeholders
 
@@ -119,26 +146,55 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"  {finding.format(settings.root)}", file=sys.stderr)
             return EXIT_PROBLEMS
     cmd_charts(settings, args)
-    if args.pdf or both:
+    if both:
+        return _build_both(settings, args)
+    if args.pdf:
         with stage("PDF razem (Sphinx + Typst)", args.quiet):
             result = build_pdf(settings, echo=True)
         if not result.ok:
-            return _failed("PDF", result.warnings, result.outdir)
+            return _failed("PDF", result.warnings, [result.outdir])
+        _pdf_times(result, args)
         if not args.quiet:
-            print(
-                f"  w tym: źródło Typst {result.timings.get('typst_source', 0):.2f} s, "
-                f"kompilacja Typst {result.timings.get('typst_compile', 0):.2f} s"
-            )
             print(f"PDF gotowy: {result.outdir}")
-    # The site after the PDF: it offers the freshly built book for download.
-    if args.html or both:
+    if args.html:
         with stage("strona HTML (Sphinx)", args.quiet):
             result = build_site(settings, "html", echo=True)
         if not result.ok:
-            return _failed("strony", result.warnings, result.outdir)
+            return _failed("strony", result.warnings, [result.outdir])
         if not args.quiet:
             print(f"Strona gotowa: {result.outdir / 'index.html'}")
     return EXIT_OK
+
+
+def _build_both(settings: Settings, args: argparse.Namespace) -> int:
+    """The PDF and the site built apart, published together: a refusal of either keeps both."""
+    from handbook.build.staging import staged
+
+    outputs = [settings.html_dir, settings.pdf_file]
+    with staged(settings) as book:
+        with stage("PDF razem (Sphinx + Typst)", args.quiet):
+            pdf = book.build("typst", echo=True)
+        if not pdf.ok:
+            return _failed("PDF", pdf.warnings, outputs)
+        _pdf_times(pdf, args)
+        # The site after the PDF: it offers the freshly built book for download.
+        with stage("strona HTML (Sphinx)", args.quiet):
+            site = book.build("html", echo=True)
+        if not site.ok:
+            return _failed("strony", site.warnings, outputs)
+        book.publish()
+    if not args.quiet:
+        print(f"PDF gotowy: {settings.pdf_file}")
+        print(f"Strona gotowa: {settings.html_dir / 'index.html'}")
+    return EXIT_OK
+
+
+def _pdf_times(result: BuildResult, args: argparse.Namespace) -> None:
+    if not args.quiet:
+        print(
+            f"  w tym: źródło Typst {result.timings.get('typst_source', 0):.2f} s, "
+            f"kompilacja Typst {result.timings.get('typst_compile', 0):.2f} s"
+        )
 
 
 def _unfinished_chapters(settings: Settings) -> list[tuple[str, str]]:
@@ -162,10 +218,13 @@ def _unfinished_chapters(settings: Settings) -> list[tuple[str, str]]:
     return result
 
 
-def _failed(what: str, warnings: tuple[str, ...], output: Path) -> int:
+def _failed(what: str, warnings: tuple[str, ...], outputs: list[Path]) -> int:
+    kept = " i ".join(str(output) for output in outputs)
+    which = "Poprzednia wersja" if len(outputs) == 1 else "Poprzednie wersje"
+    left = "pozostała" if len(outputs) == 1 else "pozostały"
     print(
         f"\nBudowanie {what} przerwane: {fmt.count(len(warnings), PROBLEMS)} powyżej. "
-        f"Poprzednia wersja ({output}) pozostała bez zmian.",
+        f"{which} ({kept}) {left} bez zmian.",
         file=sys.stderr,
     )
     return EXIT_PROBLEMS
@@ -308,18 +367,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         with stopping_cleanly():
-            return _run(args)
+            code = _run(args)
     finally:
         if argv is None and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             # The work is done and said: Ctrl+C from now on ends the process as SIGTERM and
             # SIGHUP do, without the traceback Python prints outside main().
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if argv is None and code > 128:
+        # Stopped, cleaned up and said. Python would turn the exit code into its own death by
+        # SIGINT if the interrupt once passed through C code that runs Python (a Cython
+        # module's import does): the code 128+N is given here, as promised.
+        _leave(code)
+    return code
 
 
 def _run(args: argparse.Namespace) -> int:
     try:
         if not getattr(args, "needs_settings", True):
             return int(args.func(None, args))
+        from handbook.settings import load_settings  # pydantic: loaded only when needed
+
         settings = load_settings(args.katalog)
         return int(args.func(settings, args))
     except HandbookError as error:
@@ -331,11 +398,21 @@ def _run(args: argparse.Namespace) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_OK
     except OSError as error:
-        if error.errno not in DISK_PROBLEMS:
+        # Rust libraries (Typst) give no errno, only "… (os error 28)" in the text.
+        number = error.errno if error.errno in DISK_PROBLEMS else disk_problem(str(error))
+        if number is None:
             raise
-        where, root = Path(error.filename or args.katalog).resolve(), args.katalog.resolve()
-        shown = where.relative_to(root) if where.is_relative_to(root) else where
-        print(f"Błąd: {shown}: {DISK_PROBLEMS[error.errno]}.", file=sys.stderr)
+        where = ""
+        if error.filename:
+            path, root = Path(error.filename).resolve(), args.katalog.resolve()
+            where = f"{path.relative_to(root) if path.is_relative_to(root) else path}: "
+        # Missing rights may be a read's too: said in general, not only of writing.
+        cause = (
+            RIGHTS
+            if number in (errno.EACCES, errno.EPERM)
+            else (f"nie można zapisać plików podręcznika: {DISK_PROBLEMS[number]}")
+        )
+        print(f"Błąd: {where}{cause}. Poprzednie wyniki budowania pozostały bez zmian.", file=sys.stderr)
         return EXIT_PROBLEMS
 
 

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import codecs
 import json
+import math
 import re
+import stat
+import sys
 import tomllib
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -217,12 +221,57 @@ def decode_problem(raw: bytes) -> tuple[str, int | None] | None:
     return None
 
 
+def not_a_file(path: Path) -> str | None:
+    """Why *path* (links followed) is no regular file to read, or None; checked before opening.
+
+    A named pipe (FIFO) would block the build forever when opened, a device may never end:
+    only a regular file is read.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            return "to dowiązanie (skrót) do pliku, którego nie ma; zapisz tu sam plik"
+        return "brak pliku"
+    except NotADirectoryError:
+        return "brak pliku (jeden z katalogów w ścieżce jest plikiem)"
+    except PermissionError:
+        return "brak uprawnień do odczytu pliku"
+    except OSError as error:
+        # A loop of links, a name too long: the system's own words are English, the number is not.
+        return f"nie da się odczytać pliku (błąd systemu nr {error.errno})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "to katalog, a nie plik"
+    if stat.S_ISFIFO(mode):
+        kind = "potok nazwany (FIFO)"
+    elif stat.S_ISSOCK(mode):
+        kind = "gniazdo (socket)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "plik urządzenia"
+    else:
+        kind = "plik specjalny"
+    return f"to nie zwykły plik, tylko {kind}, którego nie da się czytać jak pliku"
+
+
 def read_text(path: Path, what: str, bom: bool = True) -> str:
     """A book file as UTF-8 text, or a Polish HandbookError naming the cause.
 
     A byte order mark is dropped, or with *bom* False refused: JSON must not start with one
-    (RFC 8259), and not every reader of the file would skip it.
+    (RFC 8259), and not every reader of the file would skip it. Only a regular file is read
+    (a named pipe would block forever).
     """
+    if not path.exists() and not path.is_symlink():
+        raise HandbookError(f"Nie znaleziono pliku {path} ({what}).")
+    if path.is_dir():
+        raise HandbookError(f"{path} ({what}) jest katalogiem, a powinien być plikiem.")
+    special = not_a_file(path)
+    if special:
+        raise HandbookError(
+            f"Nie można odczytać pliku ({what}).",
+            [Problem(path, f"{special}; zapisz w tym miejscu zwykły plik.")],
+        )
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -231,6 +280,11 @@ def read_text(path: Path, what: str, bom: bool = True) -> str:
         raise HandbookError(f"{path} ({what}) jest katalogiem, a powinien być plikiem.") from None
     except PermissionError:
         raise HandbookError(f"Brak uprawnień do odczytu pliku {path} ({what}).") from None
+    except OSError as error:
+        raise HandbookError(
+            f"Nie można odczytać pliku ({what}).",
+            [Problem(path, f"błąd odczytu (błąd systemu nr {error.errno}); sprawdź dysk i uprawnienia.")],
+        ) from None
     problem = decode_problem(raw)
     if problem:
         cause, line = problem
@@ -256,16 +310,36 @@ def _empty(path: Path, what: str) -> HandbookError:
     )
 
 
-def _too_deep(path: Path, what: str) -> HandbookError:
+def _too_deep(path: Path, what: str, text: str) -> HandbookError:
     return HandbookError(
         f"{what.capitalize()} ma błąd składni.",
-        [Problem(path, "listy lub tabele są zagnieżdżone zbyt głęboko; uprość zapis.")],
+        [Problem(path, "listy lub tabele są zagnieżdżone zbyt głęboko; uprość zapis.", _deep_line(text))],
     )
+
+
+# Brackets, and strings (whose brackets do not count), of JSON and TOML alike.
+_BRACKETS = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|[\[\]{}]')
+_DEEP = 100
+
+
+def _deep_line(text: str) -> int | None:
+    """The line where brackets first nest more than _DEEP deep (what a reader gives up on)."""
+    depth = 0
+    for token in _BRACKETS.finditer(text):
+        char = token.group()
+        if char in "[{":
+            depth += 1
+            if depth > _DEEP:
+                return text.count("\n", 0, token.start()) + 1
+        elif char in "]}":
+            depth -= 1
+    return None
 
 
 def read_toml(path: Path, what: str) -> Located:
     """Parse *path*; a syntax error becomes a Polish HandbookError naming its line."""
-    text = read_text(path, what)
+    # macOS saves „ę” as „e” and a combining ogonek: composed, it equals what other files say.
+    text = unicodedata.normalize("NFC", read_text(path, what))
     if not text.strip():
         raise _empty(path, what)
     try:
@@ -285,7 +359,22 @@ def read_toml(path: Path, what: str) -> Located:
             [Problem(path, f"{polish} — sprawdź cudzysłowy, nawiasy i znaki „=” w tym wierszu.", line)],
         ) from None
     except RecursionError:
-        raise _too_deep(path, what) from None
+        raise _too_deep(path, what, text) from None
+    except ValueError:
+        # tomllib converts every integer with int(), which refuses one of thousands of digits.
+        most = sys.get_int_max_str_digits() or 4300
+        long = re.search(rf"\d[\d_]{{{most},}}", text)
+        digits = len(re.sub(r"\D", "", long.group())) if long else 0
+        raise HandbookError(
+            f"{what.capitalize()} ma błąd składni.",
+            [
+                Problem(
+                    path,
+                    f"liczba ma {digits} cyfr — za dużo; wpisz zwykłą liczbę.",
+                    text.count("\n", 0, long.start()) + 1 if long else None,
+                )
+            ],
+        ) from None
     return Located(path, data, key_lines(text))
 
 
@@ -294,8 +383,12 @@ def read_json(path: Path, what: str) -> Located:
     text = read_text(path, what, bom=False)
     if not text.strip():
         raise _empty(path, what)
+    text = unicodedata.normalize("NFC", text)
+    refused = False
     try:
-        data = json.loads(text)
+        data = json.loads(
+            text, object_pairs_hook=_unique_keys, parse_constant=_no_constant, parse_float=_finite
+        )
     except json.JSONDecodeError as exc:
         polish = next((pl for start, pl in _JSON_MESSAGES if exc.msg.startswith(start)), "błąd składni JSON")
         raise HandbookError(
@@ -303,13 +396,55 @@ def read_json(path: Path, what: str) -> Located:
             [Problem(path, f"{polish} (znak {exc.colno} w wierszu).", exc.lineno)],
         ) from None
     except RecursionError:
-        raise _too_deep(path, what) from None
+        raise _too_deep(path, what, text) from None
+    except ValueError:
+        # A repeated key, NaN, a number out of range (_Refused), or an integer of more digits
+        # than Python converts: the walk below finds which and where.
+        refused = True
+    found: list[tuple[int | None, str]] = []
+    try:
+        lines = _json_walk(text, found)
+    except RecursionError:
+        raise _too_deep(path, what, text) from None
+    except ValueError:
+        # Only when json stopped at a refused value: a syntax error further on, reported once
+        # the value is corrected.
+        lines = {}
+    if refused and not found:
+        found = [(None, "wartość, której nie da się odczytać (np. liczba o zbyt wielu cyfrach)")]
+    if found:
+        raise HandbookError(
+            f"{what.capitalize()} nie jest poprawnym plikiem JSON.",
+            [Problem(path, f"{message}.", line) for line, message in found],
+        )
     if not isinstance(data, dict):
         raise HandbookError(
             f"{what.capitalize()} ma złą budowę.",
             [Problem(path, "cały plik musi być jednym obiektem JSON w nawiasach { … } z polami.", 1)],
         )
-    return Located(path, data, json_lines(text))
+    return Located(path, data, lines)
+
+
+class _Refused(ValueError):
+    """A value json accepts that a book file must not have; located by :func:`_json_walk`."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        raise _Refused("repeated key")
+    return data
+
+
+def _no_constant(name: str) -> Any:
+    raise _Refused(name)
+
+
+def _finite(literal: str) -> float:
+    value = float(literal)
+    if not math.isfinite(value):
+        raise _Refused(literal)
+    return value
 
 
 def validate(
@@ -462,12 +597,64 @@ def _polish_letters_in_name(lines: list[str]) -> bool:
 
 def json_lines(text: str) -> dict[Loc, int]:
     """The line of every key and list element of a valid JSON text (same ``loc`` as pydantic)."""
+    return _json_walk(text, [])
+
+
+_JSON_NUMBER = re.compile(r"(-?(?:0|[1-9]\d*))(\.\d+)?([eE][-+]?\d+)?")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_JSON_CONSTANTS = ("NaN", "Infinity", "-Infinity")
+
+
+def _json_walk(text: str, found: list[tuple[int | None, str]]) -> dict[Loc, int]:
+    """The line of every key and list element of a JSON text, and what json lets through wrongly.
+
+    json reads a repeated key (the last one wins, silently), NaN and Infinity (no JSON) and a
+    half of a surrogate pair written as \\ud800 (no character); an integer of more digits than
+    Python converts it refuses without saying where. Each is added to *found* with its line.
+    """
     lines: dict[Loc, int] = {}
     decoder = json.JSONDecoder()
     space = re.compile(r"[ \t\n\r]*")
+    most_digits = sys.get_int_max_str_digits() or None
 
     def line_at(index: int) -> int:
         return text.count("\n", 0, index) + 1
+
+    def string(index: int) -> tuple[str, int]:
+        result, end = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+        if _SURROGATE.search(result):
+            found.append(
+                (
+                    line_at(index),
+                    "błędny kod znaku po „\\u”: połowa pary zastępczej (np. \\ud800) bez drugiej "
+                    "połowy nie jest znakiem; wpisz sam znak zamiast kodu",
+                )
+            )
+        return result, end
+
+    def scalar(index: int) -> int:
+        if text.startswith('"', index):
+            return string(index)[1]
+        for constant in _JSON_CONSTANTS:
+            if text.startswith(constant, index):
+                found.append(
+                    (
+                        line_at(index),
+                        f"„{constant}” nie jest liczbą w JSON; wpisz zwykłą liczbę albo usuń to pole",
+                    )
+                )
+                return index + len(constant)
+        number = _JSON_NUMBER.match(text, index)
+        if number:
+            whole, fraction, exponent = number.groups()
+            digits = len(whole.lstrip("-"))
+            if fraction is None and exponent is None and most_digits and digits > most_digits:
+                found.append((line_at(index), f"liczba ma {digits} cyfr — za dużo; wpisz zwykłą liczbę"))
+            elif (fraction or exponent) and not math.isfinite(float(number.group())):
+                found.append((line_at(index), "liczba jest za duża, by ją zapisać; wpisz zwykłą liczbę"))
+            return number.end()
+        _, end = decoder.raw_decode(text, index)
+        return int(end)
 
     def value(index: int, loc: Loc) -> int:
         index = space.match(text, index).end()  # type: ignore[union-attr]
@@ -475,9 +662,20 @@ def json_lines(text: str) -> dict[Loc, int]:
             lines.setdefault(loc, line_at(index))
         if text.startswith("{", index):
             index = space.match(text, index + 1).end()  # type: ignore[union-attr]
+            seen: dict[str, int] = {}
             while not text.startswith("}", index):
-                key, index = json.decoder.scanstring(text, index + 1)  # type: ignore[attr-defined]
+                start = index
+                key, index = string(index)
                 lines.setdefault((*loc, key), line_at(index))
+                if key in seen:
+                    found.append(
+                        (
+                            line_at(start),
+                            f"klucz „{key}” powtarza się w tym samym obiekcie (pierwszy raz w wierszu "
+                            f"{seen[key]}); zostaw jeden — drugi po cichu zastąpiłby pierwszy",
+                        )
+                    )
+                seen.setdefault(key, line_at(start))
                 index = space.match(text, index).end() + 1  # type: ignore[union-attr]  # the colon
                 index = value(index, (*loc, key))
                 index = space.match(text, index).end()  # type: ignore[union-attr]
@@ -494,8 +692,7 @@ def json_lines(text: str) -> dict[Loc, int]:
                 if text.startswith(",", index):
                     index = space.match(text, index + 1).end()  # type: ignore[union-attr]
             return index + 1
-        _, end = decoder.raw_decode(text, index)
-        return int(end)
+        return scalar(index)
 
     value(0, ())
     return lines

@@ -77,6 +77,27 @@ class Publication(Declared):
     # Date printed into the PDF's metadata (SOURCE_DATE_EPOCH overrides it).
     release_date: dt.date | None = Field(alias="data_wydania", default=None)
 
+    @field_validator("isbn")
+    @classmethod
+    def _isbn(cls, value: str) -> str:
+        if value and not _valid_isbn(value):
+            raise invalid(
+                "to nie jest poprawny numer ISBN (10 albo 13 cyfr z poprawną cyfrą kontrolną, np. "
+                f"978-83-01-00000-4); przepisz go z nadania Biblioteki Narodowej (jest: „{value}”)"
+            )
+        return value
+
+
+def _valid_isbn(value: str) -> bool:
+    """ISBN-10 or ISBN-13 with its check digit, hyphens and spaces as written on a book."""
+    text = re.sub(r"[\s-]", "", value.removeprefix("ISBN").strip())
+    if re.fullmatch(r"97[89]\d{10}", text):
+        return sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(text)) % 10 == 0
+    if re.fullmatch(r"\d{9}[\dX]", text):
+        digits = [10 if d == "X" else int(d) for d in text]
+        return sum((10 - i) * d for i, d in enumerate(digits)) % 11 == 0
+    return False
+
 
 class Project(Declared):
     name: str = Field(alias="nazwa", min_length=1)
@@ -191,6 +212,17 @@ class Paths(Declared):
     source: str = Field(alias="zrodla", default="handbook")
     data: str = Field(alias="dane", default="data")
     build: str = Field(alias="wyniki", default="_build")
+
+    @field_validator("source", "data", "build")
+    @classmethod
+    def _inside(cls, value: str) -> str:
+        path = Path(value)
+        if not value.strip() or path.is_absolute() or ".." in path.parts or path == Path("."):
+            raise invalid(
+                "podaj nazwę folderu wewnątrz katalogu podręcznika, np. „_build” (bez „/” na początku, "
+                f"bez „..” i nie sam katalog podręcznika; jest: „{value}”)"
+            )
+        return value
 
 
 class Settings(Declared):
@@ -308,6 +340,58 @@ def load_settings(root: Path | str = ".") -> Settings:
     return settings
 
 
+def _folders(settings: Settings, located: Located) -> list[Problem]:
+    """The book's folders lie inside it, and the output folder holds nothing but output.
+
+    Every build empties parts of the output folder: pointed at the chapters, the data or a
+    folder outside the book, it would delete what is there.
+    """
+    problems = []
+    folders = {"zrodla": settings.source_dir, "dane": settings.data_dir}
+    for key, folder in folders.items():
+        # The output folder may be a link to another disk or a web server's folder (the editor
+        # made it, and what is inside the book stays protected below); chapters and data are
+        # read only from inside the book.
+        if not folder.is_relative_to(settings.root) or folder == settings.root:
+            problems.append(
+                located.problem(
+                    ("sciezki", key),
+                    f"folder „{folder}” leży poza katalogiem podręcznika (dowiązanie?); podaj folder "
+                    "wewnątrz niego",
+                )
+            )
+    build = settings.build_dir
+    for key, folder in (
+        ("zrodla", settings.source_dir),
+        ("dane", settings.data_dir),
+        ("conf", settings.conf_dir),
+    ):
+        if build == folder or build.is_relative_to(folder) or folder.is_relative_to(build):
+            problems.append(
+                located.problem(
+                    ("sciezki", "wyniki"),
+                    f"folder wyników „{settings.paths.build}” nie może być folderem „{key}” ani leżeć w nim "
+                    "(ani go zawierać): budowanie usuwa stare wyniki; podaj osobny folder, np. „_build”",
+                )
+            )
+    return problems
+
+
+def _logo_problem(settings: Settings, value: str) -> str | None:
+    from handbook.images import image_problems  # defusedxml and Pillow only when a logo is given
+
+    path = settings.root / value
+    if not path.exists() and not path.is_symlink():
+        return f"nie ma pliku „{value}” w katalogu podręcznika"
+    resolved = path.resolve()
+    if not resolved.is_relative_to(settings.root):
+        return f"plik „{value}” jest dowiązaniem do pliku spoza katalogu podręcznika; skopiuj logo do conf/"
+    if not resolved.is_file():
+        return f"„{value}” nie jest plikiem"
+    found = image_problems(resolved, settings.charts_dir)
+    return "; ".join(found) if found else None
+
+
 def _consistency(settings: Settings, located: Located) -> list[Problem]:
     """Rules that tie one section to another, each reported at the key that breaks it."""
     problems = []
@@ -334,10 +418,26 @@ def _consistency(settings: Settings, located: Located) -> list[Problem]:
                 ("dane", "ilustracyjne"), "dane są ilustracyjne, więc [dane] uwaga nie może być pusta"
             )
         )
+    problems.extend(_folders(settings, located))
     logo = settings.logo
     for key, value in (("plik", logo.file), ("plik_ciemne_tlo", logo.dark_file), ("ikona", logo.icon)):
-        if value and not (settings.root / value).is_file():
-            problems.append(located.problem(("logo", key), f"nie ma pliku „{value}” w katalogu podręcznika"))
+        problem = _logo_problem(settings, value) if value else None
+        if problem:
+            problems.append(located.problem(("logo", key), problem))
+    if settings.source_dir.is_dir():
+        named = [(("dostepnosc", "strona"), settings.accessibility.page)]
+        named += [
+            (("strony", "bez_metryczki", i), p) for i, p in enumerate(settings.pages.without_front_matter)
+        ]
+        for loc, page in named:
+            if not (settings.source_dir / f"{page}.md").is_file():
+                problems.append(
+                    located.problem(
+                        loc,
+                        f"nie ma strony „{page}” (pliku {settings.paths.source}/{page}.md); podaj nazwę "
+                        "pliku bez „.md”",
+                    )
+                )
     # Settings are printed on every page and in the PDF: the statement's contact is the only one.
     for loc, value in strings(located.data):
         if loc in (("dostepnosc", "email"), ("dostepnosc", "telefon")):

@@ -6,20 +6,23 @@ structure Sphinx will see; each finding is ``plik:wiersz: BŁĄD|UWAGA: komunika
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
+from urllib.parse import unquote
 
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.mdit import create_md_parser
 
-from handbook.data.privacy import ADVICE, find_personal_data
+from handbook.data.privacy import AMOUNT_COLUMN, EMAIL, PHONE, Found, find_personal_data
 from handbook.declared import SAVE_AS_UTF8, decode_problem
 from handbook.errors import HandbookError
+from handbook.pdf.mathconv import UnsupportedMath, latex_to_typst
 from handbook.settings import Settings
 from handbook.sphinxext.boundary import Refused
 from handbook.sphinxext.charts import chart_label
@@ -29,17 +32,6 @@ from handbook.sphinxext.parser import author_attributes, configure, substitution
 
 Level = Literal["BŁĄD", "UWAGA"]
 _ROLE_TARGET = re.compile(r"<([^<>]+)>\s*$")
-# Directives whose body is code or markup, not the page's prose (the build skips them too).
-_CODE_DIRECTIVES = (
-    "code",
-    "code-block",
-    "code-cell",
-    "sourcecode",
-    "literalinclude",
-    "math",
-    "raw",
-    "eval-rst",
-)
 
 
 @dataclass(frozen=True, order=True)
@@ -72,6 +64,9 @@ class Book:
     substitutions: dict[str, str]
     # The book's public e-mail and phone, which the personal-data guard lets through.
     contacts: frozenset[str] = frozenset()
+    # Where {literalinclude} paths start (the chapters' folder) and what they may not leave.
+    source_dir: Path | None = None
+    root: Path | None = None
 
 
 def _parser():  # type: ignore[no-untyped-def]
@@ -119,6 +114,8 @@ def check_book(settings: Settings) -> list[Finding]:
         exempt=set(settings.pages_without_front_matter),
         substitutions=substitutions(settings),
         contacts=settings.public_contacts,
+        source_dir=settings.source_dir,
+        root=settings.root,
     )
     for tokens in parsed.values():
         _collect_targets(tokens, book)
@@ -203,10 +200,10 @@ def check_chapter(path: Path, text: str, tokens: list[Token], book: Book) -> Ite
             yield from _check_substitution(path, token, at(token), book)
         elif token.type in ("fence", "colon_fence"):
             yield from _check_directive(path, token, at(token), book)
-            if _prose_directive(token.info):
-                yield from _personal(path, token.content, at(token) + 1, book)
         elif token.type == "inline":
             yield from _check_inline(path, token, at, book)
+    yield from _personal_data(path, tokens, book)
+    yield from _formulas(path, tokens)
 
 
 def _check_directive(path: Path, token: Token, line: int, book: Book) -> Iterator[Finding]:
@@ -286,10 +283,6 @@ def _check_inline(path: Path, token: Token, at, book: Book) -> Iterator[Finding]
             yield from _check_role(path, child, at(token, f"`{child.content}`"), book)
         elif child.type == "text":
             yield from _typography(path, child.content, at(token, child.content[:30]))
-            yield from _personal(path, child.content, at(token, child.content[:30]), book)
-        elif child.type == "link_open" and re.match(r"(?i)(mailto|tel):", str(child.attrs.get("href", ""))):
-            href = str(child.attrs["href"])
-            yield from _personal(path, href.split(":", 1)[1], at(token, href), book)
 
 
 def _check_role(path: Path, role: Token, line: int, book: Book) -> Iterator[Finding]:
@@ -312,17 +305,193 @@ def _check_role(path: Path, role: Token, line: int, book: Book) -> Iterator[Find
         yield Finding(path, line, "BŁĄD", f"termin „{target}” nie występuje w słowniczku.")
 
 
-def _prose_directive(info: str) -> bool:
-    """A directive whose body is published as text (a note, a table), not shown as code."""
-    name = re.match(r"\{([^}]*)\}", info.strip())
-    return name is not None and name.group(1) not in _CODE_DIRECTIVES
+# --- Formulas: what the PDF's converter refuses, before a build --------------------------------
 
 
-def _personal(path: Path, text: str, line: int, book: Book) -> Iterator[Finding]:
-    """The same personal-data guard as the build's (sphinxext/personal.py)."""
-    for found in find_personal_data(text, book.contacts):
-        line_of_found = line + text[: found.start].count("\n")
-        yield Finding(path, line_of_found, "BŁĄD", f"tekst zawiera {found.describe()}; {ADVICE}")
+def _formulas(path: Path, tokens: list[Token]) -> Iterator[Finding]:
+    """Each {math} role and ```{math}``` block the PDF cannot set, with the converter's reason."""
+    for token in tokens:
+        line = (token.map or [0, 1])[0] + 1
+        formulas: list[tuple[int, str]] = []
+        if token.type == "inline":
+            row = line
+            for child in token.children or []:
+                if child.type in ("softbreak", "hardbreak"):
+                    row += 1
+                elif child.type == "myst_role" and child.meta.get("name") == "math":
+                    formulas.append((row, child.content))
+        elif token.type in ("fence", "colon_fence") and re.match(r"\{math\}", token.info.strip()):
+            options, body_start = _split_options(token.content)
+            body = "\n".join(token.content.splitlines()[body_start:])
+            # A block may hold several formulas separated by blank lines, as in the build.
+            for part in re.split(r"\n\s*\n", body):
+                if part.strip():
+                    formulas.append((line + 1 + body_start, part))
+        for at, formula in formulas:
+            try:
+                latex_to_typst(formula)
+            except UnsupportedMath as refused:
+                yield Finding(path, at, "BŁĄD", f"wzoru nie da się złożyć w PDF: {refused}.")
+
+
+# --- Personal data: the same guard as the build's (sphinxext/personal.py) ---------------------
+
+# Directives whose body is shown as code, line by line.
+_CODE_BODY = ("code", "code-block", "code-cell", "sourcecode")
+_CONTACT_SCHEMES = ("mailto:", "tel:", "callto:", "sms:")
+_OPTION = re.compile(r"^:[\w-]+:(?:\s|$)")
+_TAG = re.compile(r"<[^<>]*>")
+# Largest file of a {literalinclude} read for personal data.
+_INCLUDED_LIMIT = 1_000_000
+
+
+def _personal_data(path: Path, tokens: list[Token], book: Book) -> Iterator[Finding]:
+    """Personal data anywhere a chapter publishes it, one finding per line and contact."""
+    seen: set[tuple[int, str]] = set()
+    for line, found in _personal_in(tokens, 0, path, book):
+        if (line, found.key) not in seen:
+            seen.add((line, found.key))
+            yield Finding(path, line, "BŁĄD", found.message())
+
+
+Located = Iterator[tuple[int, Found]]
+
+
+def _found(text: str, line: int, book: Book, *, prose: bool = True, math: bool = False) -> Located:
+    """Each find in *text* (which starts at *line*) with its own line."""
+    for found in find_personal_data(text, book.contacts, prose=prose, math=math):
+        yield line + text[: found.start].count("\n"), found
+
+
+def _personal_in(tokens: list[Token], offset: int, path: Path, book: Book) -> Located:
+    """Finds in *tokens* (parsed from a text whose first line is line *offset* + 1 of the file)."""
+    headers: dict[int, str] = {}
+    column, in_head, in_cell = -1, False, False
+    for token in tokens:
+        line = offset + (token.map or [0, 1])[0] + 1
+        if token.type == "table_open":
+            headers = {}
+        elif token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+        elif token.type == "tr_open":
+            column = -1
+        elif token.type in ("th_open", "td_open"):
+            column, in_cell = column + 1, True
+        elif token.type in ("th_close", "td_close"):
+            in_cell = False
+        elif token.type == "inline":
+            text = _inline_text(token.children or [])
+            if in_cell and in_head:
+                headers[column] = text
+            amounts = in_cell and not in_head and AMOUNT_COLUMN.search(headers.get(column, ""))
+            for at, found in _found(text, line, book):
+                # A bare amount in a column headed „Kwota (zł)”, „Liczba osób”… (as in the build).
+                if not (amounts and found.kind == PHONE and text.strip() == found.text.strip()):
+                    yield at, found
+            yield from _inline_attributes(token.children or [], line, book)
+        elif token.type == "code_block":
+            yield from _found(token.content, line, book, prose=False)
+        elif token.type == "html_block":
+            source = html.unescape(token.content)
+            yield from _found(source, line, book)
+            yield from _found(_TAG.sub("", source), line, book)
+        elif token.type in ("fence", "colon_fence"):
+            yield from _personal_in_directive(token, line, path, book)
+
+
+def _inline_text(children: list[Token]) -> str:
+    """A paragraph's text as published: markup gone, soft line breaks as newlines."""
+    parts = []
+    for child in children:
+        if child.type in ("text", "text_special", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append("\n")
+        elif child.type == "html_inline":
+            parts.append(" " if re.match(r"(?i)<br\b", child.content) else "")
+        elif child.type == "myst_role" and child.meta.get("name") not in ("dane", "math"):
+            parts.append(child.content)
+    return "".join(parts)
+
+
+def _inline_attributes(children: list[Token], line: int, book: Book) -> Located:
+    """Link targets and titles, images' alt texts and titles, raw HTML's attributes, formulas."""
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "link_open":
+            target = unquote(str(child.attrs.get("href", "")))
+            if target.lower().startswith(_CONTACT_SCHEMES):
+                yield from _found(target.split(":", 1)[1], line, book)
+            else:
+                # Any other address: e-mails only (its path and query are full of numbers).
+                yield from ((at, f) for at, f in _found(target, line, book) if f.kind == EMAIL)
+            yield from _found(str(child.attrs.get("title") or ""), line, book)
+        elif child.type == "image":
+            yield from _found(child.content, line, book)
+            yield from _found(str(child.attrs.get("title") or ""), line, book)
+        elif child.type == "html_inline":
+            yield from _found(html.unescape(child.content), line, book)
+        elif child.type == "myst_role" and child.meta.get("name") == "math":
+            yield from _found(child.content, line, book, math=True)
+
+
+def _split_options(content: str) -> tuple[list[str], int]:
+    """A directive's option lines (``:key: value`` or a YAML block) and where its body starts."""
+    lines = content.splitlines()
+    if lines and lines[0].strip() == "---":
+        end = next((n for n in range(1, len(lines)) if lines[n].strip() == "---"), len(lines) - 1)
+        return lines[1:end], end + 1
+    count = 0
+    while count < len(lines) and _OPTION.match(lines[count]):
+        count += 1
+    return lines[:count], count
+
+
+def _personal_in_directive(token: Token, line: int, path: Path, book: Book) -> Located:
+    info = token.info.strip()
+    named = re.match(r"\{([^}]*)\}\s*(.*)", info)
+    if named is None:
+        # A code fence (```text): published as written, line by line.
+        yield from _found(token.content, line + 1, book, prose=False)
+        return
+    name, argument = named.group(1), named.group(2).strip()
+    yield from _found(argument, line, book)
+    options, body_start = _split_options(token.content)
+    for option in options:
+        # At the directive's line, where the build reports what an option made (a caption).
+        yield from ((line, found) for _, found in _found(option, line, book))
+    body = "\n".join(token.content.splitlines()[body_start:])
+    body_line = line + 1 + body_start
+    if name in _CODE_BODY:
+        yield from _found(body, body_line, book, prose=False)
+    elif name == "math":
+        yield from _found(body, body_line, book, prose=False, math=True)
+    elif name == "raw":
+        yield from _found(html.unescape(body), body_line, book)
+    elif name == "eval-rst":
+        yield from _found(body, body_line, book)
+    elif name == "literalinclude":
+        included = _included_text(path, argument, book)
+        yield from ((line, found) for _, found in _found(included, line, book, prose=False))
+    elif name != "include":
+        # A note, a table, a glossary…: its body is Markdown, parsed like the chapter's.
+        yield from _personal_in(_parser().parse(body), body_line - 1, path, book)
+
+
+def _included_text(path: Path, argument: str, book: Book) -> str:
+    """The text a {literalinclude} shows, if it is a file of the book (the build refuses others)."""
+    if not argument or book.root is None:
+        return ""
+    base = book.source_dir if argument.startswith("/") and book.source_dir else path.parent
+    target = (base / argument.lstrip("/")).resolve()
+    try:
+        target.relative_to(book.root.resolve())
+        if target.is_file() and target.stat().st_size <= _INCLUDED_LIMIT:
+            return target.read_text(encoding="utf-8-sig")
+    except (ValueError, OSError, UnicodeDecodeError):
+        pass
+    return ""
 
 
 def _typography(path: Path, text: str, line: int) -> Iterator[Finding]:

@@ -2,11 +2,51 @@
 
 from __future__ import annotations
 
+import errno
 import re
 from collections.abc import Callable
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 LINE = re.compile(r"^(?P<where>.*?):? ?(?P<level>WARNING|ERROR|CRITICAL|SEVERE): (?P<text>.*)$")
+
+
+# Errors of the machine rather than the book (errno → the cause in words, with what to do):
+# a build that cannot write its files.
+DISK_PROBLEMS = {
+    errno.ENOSPC: "brak miejsca na dysku; zwolnij miejsce i zbuduj ponownie",
+    errno.EDQUOT: "wyczerpany przydział miejsca na dysku (limit konta); zwolnij miejsce i zbuduj ponownie",
+    errno.EROFS: "dysk jest tylko do odczytu; zbuduj podręcznik w folderze na dysku z prawem zapisu",
+    errno.EACCES: "brak uprawnień do zapisu; nadaj je (np. chmod -R u+w _build) i zbuduj ponownie",
+    errno.EPERM: "brak uprawnień do zapisu; nadaj je (np. chmod -R u+w _build) i zbuduj ponownie",
+}
+DISK_ERRNOS = frozenset(DISK_PROBLEMS)
+# How an errno shows in a message: Python's "[Errno 28]", repr's "OSError(28, ", Rust's "(os error 28)".
+_ERRNO = re.compile(r"\[Errno (\d+)\]|\b(?:OSError|PermissionError)\((\d+), |\(os error (\d+)\)")
+_STRERROR = {
+    "No space left on device": errno.ENOSPC,
+    "Disk quota exceeded": errno.EDQUOT,
+    "Read-only file system": errno.EROFS,
+}
+# Sphinx's (and Pagefind's, Typst's) messages of a file it failed to write: there even a
+# "Permission denied" is about writing.
+_WRITING = re.compile(
+    r"error writing file|Failed to copy a file|cannot copy (?:static|image|downloadable) file|"
+    r"Failed to write build info file|cannot create|Typst nie złożył PDF|Pagefind nie zbudował indeksu|"
+    r"[Ff]ailed to write|[Cc]ould not write|copying (?:images|downloadable files)"
+)
+
+
+def disk_problem(line: str) -> int | None:
+    """The errno of a failed write the *line* reports (no space, no rights, read-only), or None."""
+    found = _ERRNO.search(line)
+    number = int(next(g for g in found.groups() if g)) if found else None
+    if number is None:
+        number = next((n for text, n in _STRERROR.items() if text in line), None)
+    if number in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+        return number
+    if number in (errno.EACCES, errno.EPERM) and _WRITING.search(line):
+        return number
+    return None
 
 
 # A Polish text with \\1 … for the groups, or a function of the match for what needs reshaping.
@@ -62,8 +102,60 @@ _TRANSLATIONS = _compiled(
         (r"image file not readable: (.+)", "nie można odczytać obrazu \\1; sprawdź ścieżkę"),
         (r"download file not readable: (.+)", "nie można odczytać pliku do pobrania \\1; sprawdź ścieżkę"),
         (
-            r"Footnote \[(.+)\] is not referenced\.?",
-            "przypis [^\\1] jest zdefiniowany, ale nigdzie nie użyty",
+            r"Footnote \[([^#*\]]+)\] is not referenced\.?",
+            "przypis [^\\1] jest zdefiniowany, ale nigdzie nie użyty; dopisz w tekście odwołanie [^\\1] "
+            "albo usuń przypis",
+        ),
+        (
+            r"Footnote \[[#*]\] is not referenced\.?",
+            "przypis zdefiniowany w tym wierszu nie jest nigdzie użyty; dopisz w tekście odwołanie do "
+            "niego albo usuń przypis",
+        ),
+        (
+            r"Citation \[(.+)\] is not referenced\.?",
+            "pozycja bibliografii [\\1] nie jest nigdzie cytowana; zacytuj ją albo usuń",
+        ),
+        (
+            r"duplicate citation (.+), other instance in (.+)",
+            "pozycja bibliografii „\\1” jest zdefiniowana dwa razy (druga w \\2); zostaw jedną",
+        ),
+        (
+            r"duplicate label of equation (.+), other instance in (.+)",
+            "etykieta wzoru „\\1” powtarza się (druga w \\2); nadaj inną nazwę",
+        ),
+        (
+            r"image file (.+) not readable: (.+)",
+            "nie można odczytać obrazu \\1; sprawdź ścieżkę i czy plik nie jest uszkodzony",
+        ),
+        (
+            r"[Nn]o matching candidate for image URI '(.+)'",
+            "nie ma obrazu „\\1” w żadnym obsługiwanym formacie",
+        ),
+        (
+            r"[Cc]ould not fetch remote image: .+",
+            "obrazy z internetu nie są pobierane; zapisz obraz w folderze podręcznika",
+        ),
+        (
+            r"toctree contains reference to document '(.+)' that doesn't have a title: no link will be "
+            r"generated",
+            "rozdział „\\1” w spisie treści nie ma tytułu; dopisz tytuł (w metryczce: tytul)",
+        ),
+        (
+            r"Failed to create a cross reference\. A title or caption not found: '?(.+?)'?",
+            "odsyłacz do „\\1”: cel nie ma tytułu ani podpisu; dodaj podpis albo podaj tekst odsyłacza",
+        ),
+        (
+            r"numfig is disabled\. :numref: is ignored\.",
+            "numeracja rysunków i tabel jest wyłączona, więc {numref} nie działa; użyj {ref}",
+        ),
+        (r"invalid numfig_format: (.+)", "niepoprawny format numeracji „\\1”"),
+        (
+            r"no number is assigned for (.+?): (.+)",
+            "odsyłacz {numref} do „\\2”, które nie ma numeru: dodaj podpis rysunku lub tabeli",
+        ),
+        (
+            r"duplicate (.+?) description of (.+), other instance in (.+)",
+            "„\\2” jest opisane dwa razy (drugi raz w \\3); zostaw jeden opis",
         ),
         (
             r"Failed to create a cross reference\. Any number is not assigned: (.+)",
@@ -92,6 +184,45 @@ _TRANSLATIONS = _compiled(
         # --- docutils: targets, footnotes, structure ---------------------------------------
         (r"Unknown target name: \"(.+)\"\.?", "nieznany cel odsyłacza „\\1”"),
         (r"Duplicate explicit target name: \"(.+)\"\.?", "powtórzona nazwa celu „\\1”"),
+        (
+            r"Duplicate implicit target name: \"(.+)\"\.?",
+            "dwa nagłówki lub cele mają tę samą nazwę „\\1”; odsyłacz do niej jest niejednoznaczny",
+        ),
+        (
+            r"Duplicate target name, cannot be used as a unique reference: \"(.+)\"\.?",
+            "nazwa „\\1” należy do kilku celów, więc odsyłacz do niej jest niejednoznaczny; nadaj im "
+            "różne nazwy",
+        ),
+        (
+            r"Duplicate ID: \"(.+)\"\.?",
+            "identyfikator „\\1” powtarza się na stronie; nadaj etykietom lub nagłówkom różne nazwy",
+        ),
+        (
+            r"Undefined substitution referenced: \"(.+)\"\.?",
+            "nieznane podstawienie „\\1”; sprawdź nazwę albo je zdefiniuj",
+        ),
+        (
+            r"Substitution definition \"(.+)\" empty or invalid\.?",
+            "definicja podstawienia „\\1” jest pusta albo niepoprawna",
+        ),
+        (
+            r"Duplicate substitution definition name: \"(.+)\"\.?",
+            "podstawienie „\\1” jest zdefiniowane dwa razy; zostaw jedną definicję",
+        ),
+        (r"Title level inconsistent:?", "niespójne poziomy nagłówków; nie przeskakuj poziomów"),
+        (
+            r"Inline (?:emphasis|strong|literal|interpreted text or phrase reference|substitution_reference|"
+            r"target) start-string without end-string\.",
+            "znacznik formatowania (np. *, **, `) otwarty, ale nie zamknięty; zamknij go albo poprzedź \\",
+        ),
+        (
+            r"Multiple matches found for '(.+)': (.+)",
+            "odsyłacz „\\1” pasuje do kilku celów (\\2); nadaj etykietom różne nazwy",
+        ),
+        (
+            r"'(.+)' reference target not found: (.+)",
+            "odsyłacz do nieistniejącego celu „\\2”; sprawdź nazwę",
+        ),
         (
             r"Too many autonumbered footnote references: only (\d+) corresponding footnotes? available\.",
             "odwołanie do przypisu bez treści: dopisz definicję przypisu (np. [^1]: treść) na końcu "
@@ -170,6 +301,7 @@ _TRANSLATIONS = _compiled(
             r'The "(.+)" directive is empty; content required\.',
             "dyrektywa „\\1” jest pusta; dopisz jej treść",
         ),
+        (r'Error in "(.+)" directive:', "błąd w dyrektywie „\\1” (przyczyna poniżej)"),
         # --- include, literalinclude: parts of a file ---------------------------------------
         (
             r"line number spec is out of range\(1-(\d+)\): '(.+)'",
@@ -269,6 +401,11 @@ _TRANSLATIONS = _compiled(
 # Lines a warning continues with (docutils puts the cause on the next line): no location.
 _CONTINUATIONS = _compiled(
     (
+        (r'unknown option: "(.+)"\.', "  dyrektywa nie zna opcji „\\1”; usuń ją"),
+        (
+            r'invalid option value: \(option: "(.+)"; value: (.+)\)',
+            "  niepoprawna wartość opcji „\\1”: \\2",
+        ),
         (
             r"unexpected end of data",
             '  cudzysłów otwarty w danych tabeli nie jest zamknięty; dopisz brakujący "',
@@ -310,10 +447,34 @@ def _split_tag(text: str) -> tuple[str, str]:
     return text, ""
 
 
+# Any Polish letter or quotation mark: a message of the engine itself, already Polish.
+_POLISH = re.compile(r"[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ„”]")
+
+
+def _footnote_label(where: str) -> str | None:
+    """The label of the footnote defined at ``plik:wiersz`` (Sphinx names only its number)."""
+    found = re.fullmatch(r"(?P<path>.+\.md):(?P<line>\d+)", where)
+    if not found:
+        return None
+    try:
+        with open(found["path"], encoding="utf-8") as source:
+            text = next((t for n, t in enumerate(source, 1) if n == int(found["line"])), "")
+    except (OSError, UnicodeDecodeError):
+        return None
+    label = re.match(r"\s*\[\^([^\]\s]+)\]:", text)
+    return label[1] if label else None
+
+
 def translate(line: str) -> str:
     """One warning line of Sphinx → ``plik:wiersz: komunikat`` with the text in Polish."""
     line = ANSI.sub("", line).rstrip()
     match = LINE.match(line)
+    number = disk_problem(line)
+    if number is not None:
+        # A write that failed for the machine's reason: every file fails alike, so no file is
+        # named (the warnings collector says it once).
+        where = match["where"] if match and match["where"] else "(zapis wyników budowania)"
+        return f"{where}: nie można zapisać plików podręcznika: {DISK_PROBLEMS[number]}"
     if not match:
         body, tag = _split_tag(line.strip())
         return next(
@@ -325,10 +486,17 @@ def translate(line: str) -> str:
             line,
         )
     text, tag = _split_tag(match["text"])
+    # Sphinx's literalinclude gives a source path as a page name, and Sphinx adds ".md" again.
+    where = re.sub(r"\.md\.md(?=:|$)", ".md", match["where"]) or "(podręcznik)"
+    if re.fullmatch(r"Footnote \[#\] is not referenced\.?", text) and (label := _footnote_label(where)):
+        text = f"Footnote [{label}] is not referenced."
     for pattern, polish in _TRANSLATIONS:
         if pattern.fullmatch(text):
             text = pattern.sub(polish, text)
             break
-    # Sphinx's literalinclude gives a source path as a page name, and Sphinx adds ".md" again.
-    where = re.sub(r"\.md\.md(?=:|$)", ".md", match["where"]) or "(podręcznik)"
+    else:
+        if not _POLISH.search(text):
+            # A message no rule above knows: said to be Sphinx's, in its own words (they may be
+            # the only clue), never passed off as the engine's.
+            text = f"Sphinx zgłosił problem (komunikat oryginalny, po angielsku): {text}"
     return f"{where}: {text}{tag}"

@@ -39,7 +39,7 @@ class InProcessBuilder:
         self.outdir = outdir
 
     def __call__(self, *, changed_paths: Sequence[Path]) -> None:
-        from handbook.build.staging import exclusive, run_sphinx
+        from handbook.build.staging import Warnings, exclusive, run_sphinx
 
         start = time.perf_counter()
         names = ", ".join(p.name for p in changed_paths[:5])
@@ -50,7 +50,8 @@ class InProcessBuilder:
             if self._data_changed(changed_paths) and not self._data_stage():
                 return  # the message is printed; the preview keeps its last good pages
             doctrees = self.settings.build_dir / ".preview-doctrees"
-            run_sphinx(self.settings, "html", self.outdir, doctrees, sys.stderr)
+            # Sphinx's warnings as `buduj` says them: in Polish, each once.
+            run_sphinx(self.settings, "html", self.outdir, doctrees, Warnings(sys.stderr, self.settings.root))
         print(f"Podgląd gotowy ({time.perf_counter() - start:.1f} s).", flush=True)
 
     def _data_changed(self, paths: Sequence[Path]) -> bool:

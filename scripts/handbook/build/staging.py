@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from handbook.build.messages import translate
+from handbook.build.messages import DISK_ERRNOS, disk_problem, translate
 from handbook.errors import HandbookError, Problem
 from handbook.processes import signals_held
 from handbook.settings import Settings
@@ -29,6 +29,8 @@ ROOT_VARIABLE = "HANDBOOK_ROOT"
 STAGING = ".staging"
 LOCK = ".lock"
 WAITING = "Czekam, aż skończy się inne budowanie tego podręcznika"
+# Folders of _build a build writes into or replaces.
+OUTPUT_FOLDERS = ("html", "pdf", "typst", "charts", ".doctrees")
 
 # renameat2(2) with RENAME_EXCHANGE swaps two paths in one step; Python's os module lacks it.
 _AT_FDCWD = -100
@@ -51,17 +53,29 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-class _Warnings(io.StringIO):
+class Warnings(io.StringIO):
     """Collect Sphinx's warnings in Polish and show each as it happens."""
 
     def __init__(self, echo: TextIO | None, root: Path) -> None:
         super().__init__()
         self._echo = echo
         self._root = f"{root}/"
+        self._said: set[str] = set()
+        # A write of the build failed for want of space or rights: the staging folder goes.
+        self.disk_problem = False
 
     def write(self, text: str) -> int:
-        # Paths relative to the project root: "handbook/03-....md:12: ..." is what authors open.
-        lines = [translate(line).replace(self._root, "", 1) for line in text.splitlines() if line.strip()]
+        lines = []
+        for line in text.splitlines():
+            if not line.strip():
+                continue
+            self.disk_problem = self.disk_problem or disk_problem(line) is not None
+            # Paths relative to the project root: "handbook/03-....md:12: ..." is what authors open.
+            polish_line = translate(line).replace(self._root, "", 1)
+            # A full disk fails every file the same way: said once.
+            if polish_line not in self._said:
+                self._said.add(polish_line)
+                lines.append(polish_line)
         polish = "".join(line + "\n" for line in lines)
         if self._echo is not None:
             self._echo.write(polish)
@@ -83,6 +97,20 @@ def _unwritable(settings: Settings, folder: Path) -> HandbookError:
     )
 
 
+def _not_a_folder(settings: Settings, path: Path) -> HandbookError:
+    shown = _shown(settings, path)
+    return HandbookError(
+        "Nie można zapisać wyników budowania.",
+        [
+            Problem(
+                path,
+                f"to plik, a nie folder: wyniki budowania trafiają do folderu o tej nazwie. Usuń ten "
+                f"plik albo zmień jego nazwę (np. mv {shown} {shown}.bak) i zbuduj ponownie.",
+            )
+        ],
+    )
+
+
 def _shown(settings: Settings, path: Path) -> Path:
     return path.relative_to(settings.root) if path.is_relative_to(settings.root) else path
 
@@ -90,6 +118,9 @@ def _shown(settings: Settings, path: Path) -> Path:
 def _check_writable(settings: Settings) -> None:
     """Stop before any work if the output folder cannot be written, naming the folder."""
     build = settings.build_dir
+    for folder in (build, *(build / name for name in OUTPUT_FOLDERS)):
+        if (folder.exists() or folder.is_symlink()) and not folder.is_dir():
+            raise _not_a_folder(settings, folder)
     try:
         build.mkdir(parents=True, exist_ok=True)
     except OSError:
@@ -152,46 +183,139 @@ def exclusive(settings: Settings) -> Iterator[None]:
 
 
 def build_site(settings: Settings, builder: str = "html", echo: bool = True) -> BuildResult:
-    with exclusive(settings):
-        return _build_site(settings, builder, echo)
+    """Build the site (or another Sphinx output) and publish it only if it built cleanly."""
+    with staged(settings) as book:
+        result = book.build(builder, echo)
+        if result.ok:
+            book.publish()
+        return result
 
 
-def _build_site(settings: Settings, builder: str, echo: bool) -> BuildResult:
-    """Build with *builder*; on any warning keep the previous output and doctrees untouched.
+def build_pdf(settings: Settings, echo: bool = True) -> BuildResult:
+    """Build the Typst book and publish ``_build/pdf/<name>.pdf`` only if it compiled cleanly."""
+    with staged(settings) as book:
+        result = book.build("typst", echo)
+        if result.ok:
+            book.publish()
+        return result
 
-    Sphinx does not repeat a warning for a document it does not re-read, so a failed build's
-    environment must never be reused: the doctrees are copied into staging and published
-    together with the output only after a clean build.
 
-    The output folder starts empty. Sphinx reads only the chapters that changed (that is the
-    slow part) but writes every page, so an incremental build gives the files of a clean one:
-    no page, image, download or search entry of a source that is gone, every page with the
-    current navigation, PDF link and date, a sitemap of every page.
+@contextmanager
+def staged(settings: Settings) -> Iterator[Staged]:
+    """Several outputs built in one staging folder and published together, or none of them.
+
+    ``handbook buduj`` builds the PDF and the site this way: an input either builder refuses
+    leaves both published outputs as they were.
     """
-    from sphinx.errors import SphinxError  # heavy import, only when building
-
-    final_out = settings.build_dir / builder
-    with _staging(settings) as staging:
-        out, doctrees = staging / builder, staging / "doctrees"
-        if settings.doctrees_dir.exists():
-            shutil.copytree(settings.doctrees_dir, doctrees, copy_function=shutil.copy2)
-        warnings = _Warnings(sys.stderr if echo else None, settings.root)
+    with exclusive(settings), _staging(settings) as folder:
+        book = Staged(settings, folder)
         try:
-            statuscode = run_sphinx(settings, builder, out, doctrees, warnings)
+            yield book
+        except OSError as error:
+            if error.errno in DISK_ERRNOS:  # the space the failed build took is given back
+                _clear(settings, folder)
+            raise
+        if book.disk_problem and not book.published:
+            _clear(settings, folder)
+        # On any other failure the staging copy stays for inspection (the Typst source named
+        # in a message); the next build starts by removing it.
+
+
+class Staged:
+    """The builds of one command in the staging folder, before they are published."""
+
+    def __init__(self, settings: Settings, folder: Path) -> None:
+        self.settings = settings
+        self.folder = folder
+        self.built: list[str] = []
+        self.disk_problem = False
+        self.published = False
+
+    def build(self, builder: str, echo: bool = True) -> BuildResult:
+        """Build with *builder* into staging; published only by :meth:`publish`.
+
+        Sphinx does not repeat a warning for a document it does not re-read, so a failed build's
+        environment must never be reused: the doctrees are copied into staging and published
+        together with the output only after a clean build. Builders run one after another in
+        one staging folder continue from each other's doctrees.
+
+        The output folder starts empty. Sphinx reads only the chapters that changed (that is
+        the slow part) but writes every page, so an incremental build gives the files of a
+        clean one: no page, image, download or search entry of a source that is gone, every
+        page with the current navigation, PDF link and date, a sitemap of every page.
+        """
+        from sphinx.errors import SphinxError  # heavy import, only when building
+
+        settings = self.settings
+        final = settings.pdf_file if builder == "typst" else settings.build_dir / builder
+        out, doctrees = self.folder / builder, self.folder / "doctrees"
+        if not doctrees.exists() and settings.doctrees_dir.exists():
+            shutil.copytree(settings.doctrees_dir, doctrees, copy_function=shutil.copy2)
+        warnings = Warnings(sys.stderr if echo else None, settings.root)
+        # The site links the PDF it offers: the one built with it here, not yet published.
+        pdf = self._pdf()
+        overrides = {"handbook_pdf_link": f"{PDF_FOLDER}/{pdf.name}" if pdf.exists() else ""}
+        try:
+            statuscode = run_sphinx(
+                settings, builder, out, doctrees, warnings, overrides if builder == "html" else None
+            )
         except SphinxError as error:
             # A broken template or configuration: reported like any other problem, in Polish,
             # and the previous output stays.
             warnings.write(f"(konfiguracja): Sphinx przerwał budowanie: {error}\n")
-            return BuildResult(False, (f"Sphinx przerwał budowanie: {error}",), final_out)
+            return BuildResult(False, (f"Sphinx przerwał budowanie: {error}",), final)
+        finally:
+            self.disk_problem = self.disk_problem or warnings.disk_problem
         if builder == "html" and statuscode == 0 and not warnings.getvalue().strip():
-            _finish_site(settings, out, warnings)
+            _finish_site(settings, out, pdf, warnings)
+            self.disk_problem = self.disk_problem or warnings.disk_problem
         lines = tuple(line for line in warnings.getvalue().splitlines() if line.strip())
         ok = statuscode == 0 and not lines
+        timings: dict[str, float] = {}
+        if ok and builder == "typst":
+            from handbook.pdf.builder import TIMINGS
+
+            timings = json.loads((out / TIMINGS).read_text(encoding="utf-8"))
         if ok:
-            _publish({out: final_out, doctrees: settings.doctrees_dir})
-            _clear(settings, staging)  # the previous versions, swapped out
-        # On failure the staging copy stays for inspection; the next build starts by removing it.
-        return BuildResult(ok, lines, final_out)
+            self.built.append(builder)
+        return BuildResult(ok, lines, final, timings)
+
+    def _pdf(self) -> Path:
+        """The book the site offers for download: the one built with it, or the published one."""
+        if "typst" in self.built:
+            return self.folder / "typst" / self.settings.pdf_file.name
+        return self.settings.pdf_file
+
+    def publish(self) -> None:
+        """Put every output built here in place of the published one, all of them together.
+
+        Each folder is exchanged in one step, and the PDF renamed over the old one, so a
+        reader, a web server or an interrupted build finds the old version or the new one,
+        never none and never a mix. Stopping signals wait until every step is done: the site,
+        the doctrees it came from and the PDF it offers are published together.
+        """
+        settings = self.settings
+        swaps = {self.folder / builder: settings.build_dir / builder for builder in self.built}
+        swaps[self.folder / "doctrees"] = settings.doctrees_dir
+        pdf = None
+        if "typst" in self.built:
+            settings.pdf_dir.mkdir(parents=True, exist_ok=True)
+            # Copied next to its place first (the same disk), then renamed over the old PDF.
+            pdf = self.folder / settings.pdf_file.name
+            shutil.copyfile(self._pdf(), pdf)
+        with signals_held():
+            for new, final in swaps.items():
+                _exchange(new, final)
+            if pdf is not None:
+                os.replace(pdf, settings.pdf_file)
+        self.published = True
+        _clear(settings, self.folder)  # the previous versions, swapped out
+        if pdf is not None:
+            for stale in settings.pdf_dir.iterdir():  # exactly one PDF, even after a rename
+                if stale.is_dir():
+                    _clear(settings, stale)
+                elif stale != settings.pdf_file:
+                    stale.unlink()
 
 
 @contextmanager
@@ -207,7 +331,14 @@ def _staging(settings: Settings) -> Iterator[Path]:
         raise
 
 
-def run_sphinx(settings: Settings, builder: str, outdir: Path, doctrees: Path, warning: TextIO) -> int:
+def run_sphinx(
+    settings: Settings,
+    builder: str,
+    outdir: Path,
+    doctrees: Path,
+    warning: TextIO,
+    overrides: dict[str, object] | None = None,
+) -> int:
     """One incremental Sphinx build of the project; returns Sphinx's status code."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace, patch_docutils
@@ -225,36 +356,27 @@ def run_sphinx(settings: Settings, builder: str, outdir: Path, doctrees: Path, w
             status=None,
             warning=warning,
             freshenv=False,
+            confoverrides=overrides,
         )
         app.build()
         return int(app.statuscode)
 
 
-def _finish_site(settings: Settings, out: Path, warnings: io.StringIO) -> None:
+def _finish_site(settings: Settings, out: Path, pdf: Path, warnings: Warnings) -> None:
     """What the site needs beyond Sphinx: the search index and the printed book to download."""
     from handbook.site.search import index_site
 
-    if settings.pdf_file.exists():
+    if pdf.exists():
         target = out / PDF_FOLDER
         target.mkdir(exist_ok=True)
-        shutil.copyfile(settings.pdf_file, target / settings.pdf_file.name)
+        shutil.copyfile(pdf, target / settings.pdf_file.name)
     # Pagefind indexes the staged folder, which holds exactly the pages of this build.
     problem = index_site(out)
-    if problem:
+    if problem and disk_problem(f"Pagefind nie zbudował indeksu: {problem}") is not None:
+        # Said once, in Polish, whatever else Pagefind printed about it.
+        warnings.write(f"Pagefind nie zbudował indeksu: {' '.join(problem.split())}\n")
+    elif problem:
         warnings.write(f"(wyszukiwarka): Pagefind nie zbudował indeksu: {problem}\n")
-
-
-def _publish(swaps: dict[Path, Path]) -> None:
-    """Put each new folder in place of the published one, all of them together.
-
-    Each folder is exchanged in one step, so a reader, a web server or an interrupted build
-    finds the old folder or the new one, never none and never a mix. Stopping signals wait
-    until every exchange is done, so the output and the doctrees it came from are published
-    together; the old versions are left where the new ones were, in staging.
-    """
-    with signals_held():
-        for new, final in swaps.items():
-            _exchange(new, final)
 
 
 def _exchange(new: Path, final: Path) -> None:
@@ -279,28 +401,3 @@ def _clear(settings: Settings, folder: Path) -> None:
         pass
     except PermissionError as error:
         raise _unwritable(settings, Path(error.filename or folder).parent) from None
-
-
-def build_pdf(settings: Settings, echo: bool = True) -> BuildResult:
-    """Build the Typst book and publish ``_build/pdf/<name>.pdf`` only if it compiled cleanly."""
-    from handbook.pdf.builder import TIMINGS
-
-    with exclusive(settings):
-        result = _build_site(settings, "typst", echo)
-        if not result.ok:
-            return BuildResult(False, result.warnings, settings.pdf_file)
-        settings.pdf_dir.mkdir(parents=True, exist_ok=True)
-        # Copied next to its place first, then renamed over the old PDF: a reader of the folder
-        # sees the old book or the new one. An interrupted copy stays in staging, not here.
-        with _staging(settings) as staging:
-            copy = staging / settings.pdf_file.name
-            shutil.copyfile(result.outdir / settings.pdf_file.name, copy)
-            os.replace(copy, settings.pdf_file)
-            _clear(settings, staging)
-        for stale in settings.pdf_dir.iterdir():  # exactly one PDF, even after a rename
-            if stale.is_dir():
-                _clear(settings, stale)
-            elif stale != settings.pdf_file:
-                stale.unlink()
-        timings = json.loads((result.outdir / TIMINGS).read_text(encoding="utf-8"))
-    return BuildResult(True, result.warnings, settings.pdf_file, timings)

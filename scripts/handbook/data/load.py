@@ -8,8 +8,8 @@ import json
 import math
 import re
 import tempfile
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,8 @@ import pandas as pd
 from handbook.data.privacy import SAFE_TEXT, personal_data, undeclared_free_text
 from handbook.data.rules import dates_in_project_period, declared_rules, run_rules
 from handbook.data.schema import Schema, descriptor_problems, foreign_keys
-from handbook.data.spreadsheet import SpreadsheetError, normalise
-from handbook.declared import Located, read_json
+from handbook.data.spreadsheet import Normalised, SpreadsheetError, normalise
+from handbook.declared import Located, not_a_file, quoted, read_json
 from handbook.errors import HandbookError, Problem
 from handbook.settings import Settings
 
@@ -95,49 +95,97 @@ def load_tables(settings: Settings) -> Tables:
     problems += _schema_problems(located)
     canonical: dict[str, str] = {}
     notes: dict[str, tuple[str, ...]] = {}
+    # Rows of the canonical CSV are records; a message names the line of the file as saved.
+    saved: dict[Path, Normalised] = {}
+    keys = _key_columns(descriptor)
     for name, resource in resources.items():
+        special = _not_readable(files[name])
+        if special:
+            problems.append(Problem(files[name], special))
+            continue
         try:
-            normalised = normalise(files[name].read_bytes(), resource["schema"]["fields"])
-        except FileNotFoundError:
-            problems.append(
-                Problem(files[name], "brak pliku; przywróć go albo usuń jego opis z datapackage.json.")
-            )
-            continue
-        except IsADirectoryError:
-            problems.append(
-                Problem(files[name], "to katalog, a nie plik CSV; popraw path w datapackage.json.")
-            )
-            continue
+            normalised = normalise(files[name].read_bytes(), resource["schema"]["fields"], keys[name])
         except PermissionError:
             problems.append(
                 Problem(files[name], "brak uprawnień do odczytu pliku; sprawdź jego uprawnienia.")
+            )
+            continue
+        except OSError as error:
+            problems.append(
+                Problem(files[name], f"błąd odczytu pliku (błąd systemu nr {error.errno}); sprawdź dysk.")
             )
             continue
         except SpreadsheetError as error:
             problems.append(Problem(files[name], str(error), error.line))
             continue
         canonical[name] = normalised.text
+        saved[files[name]] = normalised
         if normalised.notes:
             notes[name] = normalised.notes
-        problems.extend(_personal_data(files[name], normalised.text, settings.public_contacts))
+        problems += [Problem(files[name], c.message, c.line, c.column) for c in normalised.problems]
+        personal = _personal_data(files[name], normalised.text, settings.public_contacts)
+        problems += _on_saved_lines(personal, saved)
     if not problems:
-        problems = _validate_package(descriptor, canonical, files)
+        problems = _on_saved_lines(_validate_package(descriptor, canonical, files), saved)
     if not problems:
-        problems = [
+        typing = (
             p for name, r in resources.items() for p in _typing_problems(files[name], canonical[name], r)
-        ]
+        )
+        problems = _on_saved_lines(typing, saved)
     if problems:
         raise HandbookError(_summary(problems, descriptor_path), problems)
     frames = {name: _typed_frame(canonical[name], r["schema"]) for name, r in resources.items()}
     contents = {name: text.encode("utf-8") for name, text in canonical.items()}
     tables = Tables(frames, files, descriptor, contents, notes)
-    problems = [
-        *dates_in_project_period(descriptor, frames, files, settings),
-        *run_rules(rules, frames, files, settings),
-    ]
+    problems = _on_saved_lines(
+        [
+            *dates_in_project_period(descriptor, frames, files, settings),
+            *run_rules(rules, frames, files, settings),
+        ],
+        saved,
+    )
     if problems:
         raise HandbookError(f"Pliki danych są ze sobą niespójne ({len(problems)}):", problems)
     return tables
+
+
+def _not_readable(path: Path) -> str | None:
+    """Why a data file cannot be read (checked before opening: a named pipe would block), or None."""
+    if not path.exists() and not path.is_symlink():
+        return "brak pliku; przywróć go albo usuń jego opis z datapackage.json."
+    if path.is_dir():
+        return "to katalog, a nie plik CSV; popraw path w datapackage.json."
+    special = not_a_file(path)
+    return f"{special}; zapisz tu plik CSV wyeksportowany z arkusza." if special else None
+
+
+def _key_columns(descriptor: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    """Per table, the columns whose values must match exactly: keys, referenced columns, enums."""
+    found: dict[str, set[str]] = {r["name"]: set() for r in descriptor["resources"]}
+    for resource in descriptor["resources"]:
+        schema = resource["schema"]
+        own = found[resource["name"]]
+        primary = schema.get("primaryKey") or []
+        own.update([primary] if isinstance(primary, str) else primary)
+        for key in foreign_keys(resource):
+            own.update(key.fields)
+            found.setdefault(key.resource, set()).update(key.reference)
+        for spec in schema["fields"]:
+            constraints = spec.get("constraints") or {}
+            if "enum" in constraints or constraints.get("unique") is True:
+                own.add(spec["name"])
+    return {name: frozenset(columns) for name, columns in found.items()}
+
+
+def _on_saved_lines(problems: Iterable[Problem], saved: Mapping[Path, Normalised]) -> list[Problem]:
+    """*problems* numbered by rows of the canonical CSV, renumbered by lines of the saved files."""
+    result = []
+    for problem in problems:
+        normalised = saved.get(problem.path)
+        if normalised is not None and problem.line is not None:
+            problem = replace(problem, line=normalised.line(problem.line))
+        result.append(problem)
+    return result
 
 
 def _summary(problems: list[Problem], descriptor: Path) -> str:
@@ -216,19 +264,28 @@ def _validate_package(
             report = package.validate()
         except FrictionlessException as error:
             # descriptor_problems checks what Frictionless reads; this is the net under it.
-            note = error.error.note or error.error.message
-            return [Problem(files[next(iter(files))].parent / PACKAGE_FILE, f"błąd opisu danych: {note}")]
+            return [_descriptor_problem(files, error.error.type)]
     problems: list[Problem] = []
     for task in report.tasks:
         resource = package.get_resource(task.name)
         fields = {f.name: f for f in resource.schema.fields} if resource.schema else {}
+        # A blank row breaks its primary key too: one message for it is enough.
+        blank = {error.row_number for error in task.errors if error.type == "blank-row"}
         for error in task.errors:
+            if error.type != "blank-row" and getattr(error, "row_number", None) in blank:
+                continue
             problems.append(_problem(files[task.name], error, fields))
-    for error in report.errors:
-        problems.append(
-            Problem(files[next(iter(files))].parent / PACKAGE_FILE, f"błąd opisu danych: {error.message}")
-        )
+    problems += [_descriptor_problem(files, error.type) for error in report.errors]
     return problems
+
+
+def _descriptor_problem(files: Mapping[str, Path], kind: str) -> Problem:
+    # Frictionless's note is English; its error type is a name, shown as it is.
+    return Problem(
+        files[next(iter(files))].parent / PACKAGE_FILE,
+        f"opisu danych nie da się użyć do sprawdzenia plików (rodzaj błędu: „{_code(kind)}”); sprawdź nazwy, "
+        "ścieżki i schematy zasobów.",
+    )
 
 
 def _canonical_descriptor(descriptor: Mapping[str, Any]) -> dict[str, Any]:
@@ -265,7 +322,7 @@ def _problem(path: Path, error: Any, fields: Mapping[str, Any]) -> Problem:
     column: str | None = getattr(error, "field_name", None)
     cell = getattr(error, "cell", None)
     note: str = getattr(error, "note", "") or ""
-    if kind == "type-error" and column:
+    if kind == "type-error" and column in fields:
         expected = _TYPE_NAMES.get(fields[column].type, fields[column].type)
         text = f"wartość „{cell}” powinna być {expected}."
     elif kind == "constraint-error":
@@ -284,22 +341,27 @@ def _problem(path: Path, error: Any, fields: Mapping[str, Any]) -> Problem:
         text = "ten wiersz powtarza identyfikator innego wiersza; każdy wiersz musi mieć własny."
     elif kind == "unique-error":
         text = f"wartość „{cell}” powtarza się, a w tej kolumnie musi być niepowtarzalna."
-    elif kind in {"incorrect-label", "missing-label", "extra-label", "duplicate-label"}:
+    elif kind in _LABEL_ERRORS:
         label = getattr(error, "label", None)
-        column = getattr(error, "field_name", None) or label
-        text = {
-            "incorrect-label": f"nagłówek „{label}” jest błędny, powinien brzmieć „{column}”.",
-            "missing-label": f"brakuje kolumny „{column}”.",
-            "extra-label": f"nieznana kolumna „{label}” — usuń ją albo opisz w {PACKAGE_FILE}.",
-            "duplicate-label": f"kolumna „{label}” występuje dwa razy.",
-        }[kind]
-        if kind == "incorrect-label":
-            column = label
+        number = getattr(error, "field_number", None)
+        text = _label_message(kind, label, column, number)
+        if kind in ("incorrect-label", "extra-label"):
+            column = label or None
+        elif kind == "duplicate-label":
+            column = None
         row = 1
+    elif kind in ("blank-header", "unmatched-header"):
+        expected = quoted(fields)
+        if kind == "blank-header":
+            text = f"nagłówek (pierwszy wiersz) jest pusty; wpisz w nim nazwy kolumn: {expected}."
+        else:
+            text = f"żadna nazwa w nagłówku (pierwszy wiersz) nie pasuje do opisu; oczekiwane: {expected}."
+        row, column = 1, None
     elif kind == "missing-cell":
         text = "w wierszu brakuje wartości (za mało kolumn)."
     elif kind == "extra-cell":
         text = "wiersz ma więcej wartości niż kolumn — sprawdź przecinki w tekście (ujmij go w cudzysłów)."
+        column = None
     elif kind == "blank-row":
         text = "pusty wiersz — usuń go."
     elif kind in {"encoding-error", "source-error", "scheme-error", "format-error"}:
@@ -308,8 +370,50 @@ def _problem(path: Path, error: Any, fields: Mapping[str, Any]) -> Problem:
             "Zapisz go w arkuszu jako „CSV UTF-8”."
         )
     else:
-        text = f"{error.title}: {note}"
+        text = _other_message(error, kind, cell)
     return Problem(path, text, row, column)
+
+
+_LABEL_ERRORS = ("incorrect-label", "missing-label", "extra-label", "duplicate-label", "blank-label")
+
+
+def _label_message(kind: str, label: str | None, column: str | None, number: int | None) -> str:
+    """A column name in the header (row 1) that does not match the schema, in Polish."""
+    position = f"nr {number}" if number else ""
+    if kind == "incorrect-label":
+        return f"nagłówek „{label}” jest błędny, powinien brzmieć „{column}”."
+    if kind == "missing-label":
+        return f"brakuje kolumny „{column}”."
+    if kind == "extra-label":
+        return f"nieznana kolumna „{label}” — usuń ją albo opisz w {PACKAGE_FILE}."
+    if kind == "duplicate-label":
+        should = f"; ta kolumna powinna nazywać się „{column}”" if column and column != label else ""
+        return f"kolumna „{label}” występuje dwa razy (kolumna {position}){should}."
+    # blank-label: an empty cell in the header.
+    should = f"; wpisz w niej „{column}”" if column else "; wpisz nazwę kolumny z datapackage.json"
+    return f"nagłówek kolumny {position} jest pusty{should}."
+
+
+def _code(kind: str) -> str:
+    """Frictionless's name of an error type as a message shows it (its English „error” left out)."""
+    return kind.removesuffix("-error").removesuffix("error") or "ogólny"
+
+
+def _other_message(error: Any, kind: str, cell: object) -> str:
+    """Any other Frictionless error, never in its English words: what it is about and its type."""
+    from frictionless import errors
+
+    code = f"(rodzaj błędu: „{_code(kind)}”)"
+    if isinstance(error, errors.CellError):
+        return f"wartość „{cell}” nie zgadza się z opisem kolumny w {PACKAGE_FILE} {code}."
+    if isinstance(error, errors.RowError):
+        return f"wiersz nie zgadza się z opisem tabeli w {PACKAGE_FILE} {code}."
+    if isinstance(error, errors.HeaderError):
+        return f"nagłówek (pierwszy wiersz) nie zgadza się z opisem kolumn w {PACKAGE_FILE} {code}."
+    return (
+        f"pliku nie da się sprawdzić z opisem w {PACKAGE_FILE} {code}; zapisz go w arkuszu jako "
+        "„CSV UTF-8” i sprawdź jego opis."
+    )
 
 
 def _constraint_message(note: str, cell: object) -> str:
@@ -317,7 +421,10 @@ def _constraint_message(note: str, cell: object) -> str:
         # Frictionless reads "NaN" and "inf" as numbers, then finds them below any minimum.
         return f"wartość „{cell}” nie jest zwykłą liczbą; wpisz liczbę, np. 12.5."
     match = re.search(r'constraint "(\w+)" is "(.*)"', note)
-    name, limit = (match.group(1), match.group(2)) if match else ("", note)
+    if not match:
+        # Frictionless's note is English: say which column's constraints, not its words.
+        return f"wartość „{cell}” nie spełnia ograniczeń tej kolumny opisanych w {PACKAGE_FILE}."
+    name, limit = match.group(1), match.group(2)
     return {
         "required": "pole jest puste, a jest wymagane.",
         "minimum": f"wartość {cell} jest mniejsza niż dozwolone minimum {limit}.",
@@ -325,7 +432,11 @@ def _constraint_message(note: str, cell: object) -> str:
         "enum": f"wartość „{cell}” jest niedozwolona; dozwolone: {limit.strip('[]')}.",
         "pattern": f"wartość „{cell}” ma niewłaściwą postać (wzór: {limit}).",
         "unique": f"wartość „{cell}” powtarza się, a musi być niepowtarzalna.",
-    }.get(name, f"wartość „{cell}” łamie regułę {name} ({limit}).")
+        "exclusiveMinimum": f"wartość {cell} musi być większa niż {limit}.",
+        "exclusiveMaximum": f"wartość {cell} musi być mniejsza niż {limit}.",
+        "minLength": f"tekst „{cell}” jest za krótki (najmniej znaków: {limit}).",
+        "maxLength": f"tekst „{cell}” jest za długi (najwięcej znaków: {limit}).",
+    }.get(name, f"wartość „{cell}” nie spełnia ograniczenia „{name}” ({limit}) z {PACKAGE_FILE}.")
 
 
 def _typing_problems(path: Path, text: str, resource: Mapping[str, Any]) -> Iterator[Problem]:

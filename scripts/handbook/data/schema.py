@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -264,6 +266,67 @@ def _constraint_problem(key: str, limit: Any, kind: str) -> str | None:
     return None if _of_type(limit, kind) else f"wartość {limit!r} nie pasuje do kolumny typu „{kind}”"
 
 
+def contradictions(constraints: Mapping[str, Any], kind: str) -> list[tuple[str, str]]:
+    """Constraints of one column no value can meet together, each with the key it is reported at.
+
+    Each constraint is valid on its own (checked by FieldDescriptor); together a minimum above
+    the maximum, or an allowed value that breaks the other constraints, would only give an
+    error in every row of the file instead of one at the constraint.
+    """
+    found: list[tuple[str, str]] = []
+    low = [(key, constraints[key]) for key in ("minimum", "exclusiveMinimum") if key in constraints]
+    high = [(key, constraints[key]) for key in ("maximum", "exclusiveMaximum") if key in constraints]
+    for low_key, low_value in low:
+        for high_key, high_value in high:
+            strict = low_key.startswith("exclusive") or high_key.startswith("exclusive")
+            if low_value > high_value or (strict and low_value == high_value):
+                found.append(
+                    (
+                        high_key,
+                        f"„{high_key}” ({high_value}) jest mniejsze niż „{low_key}” ({low_value}): żadna "
+                        "wartość nie spełni obu; zamień je miejscami albo popraw jedno z nich",
+                    )
+                )
+    if constraints.get("minLength", 0) > constraints.get("maxLength", math.inf):
+        found.append(
+            (
+                "maxLength",
+                f"„maxLength” ({constraints['maxLength']}) jest mniejsze niż „minLength” "
+                f"({constraints['minLength']}): żaden tekst nie spełni obu",
+            )
+        )
+    for value in constraints.get("enum", []):
+        broken = _breaks(value, constraints, kind)
+        if broken:
+            found.append(
+                ("enum", f"dozwolona wartość „{value}” nie spełnia ograniczenia „{broken}” tej samej kolumny")
+            )
+    return found
+
+
+def _breaks(value: Any, constraints: Mapping[str, Any], kind: str) -> str | None:
+    """The constraint an allowed value (of the right type) breaks, or None."""
+    if kind in NUMERIC:
+        checks = {
+            "minimum": lambda limit: value >= limit,
+            "maximum": lambda limit: value <= limit,
+            "exclusiveMinimum": lambda limit: value > limit,
+            "exclusiveMaximum": lambda limit: value < limit,
+        }
+    elif kind == "string":
+        checks = {
+            "minLength": lambda limit: len(value) >= limit,
+            "maxLength": lambda limit: len(value) <= limit,
+            # Frictionless matches a pattern against the whole value.
+            "pattern": lambda limit: re.fullmatch(limit, value) is not None,
+        }
+    else:
+        return None
+    return next(
+        (key for key, holds in checks.items() if key in constraints and not holds(constraints[key])), None
+    )
+
+
 def _of_type(value: Any, kind: str) -> bool:
     if kind == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
@@ -374,10 +437,22 @@ def descriptor_problems(located: Located) -> list[Problem]:
     found: list[Problem] = []
     names = [resource.name for resource in package.resources]
     columns = {r.name: [f.name for f in r.table_schema.fields] for r in package.resources}
+    paths: dict[str, int] = {}
     for index, resource in enumerate(package.resources):
         loc: Loc = ("resources", index)
         if resource.name in names[:index]:
             found.append(located.problem((*loc, "name"), f"tabela „{resource.name}” jest opisana dwa razy"))
+        # One file, two descriptions: each would be validated against the other's columns.
+        path = posixpath.normpath(resource.path)
+        if path in paths:
+            first = package.resources[paths[path]]
+            where = located.line(("resources", paths[path], "path"))
+            message = (
+                f"plik „{resource.path}” opisuje już tabela „{first.name}” (wiersz {where}); każdy plik "
+                "CSV opisz raz — popraw path albo usuń powtórzony opis"
+            )
+            found.append(located.problem((*loc, "path"), message))
+        paths.setdefault(path, index)
         own = columns[resource.name] if resource.name not in names[:index] else []
         schema = resource.table_schema
         fields = [f.name for f in schema.fields]
@@ -385,6 +460,10 @@ def descriptor_problems(located: Located) -> list[Problem]:
             if name in fields[:position]:
                 where = (*loc, "schema", "fields", position, "name")
                 found.append(located.problem(where, f"kolumna „{name}” jest opisana dwa razy"))
+        for position, spec in enumerate(schema.fields):
+            for key, message in contradictions(spec.constraints, spec.type):
+                where = (*loc, "schema", "fields", position, "constraints", key)
+                found.append(located.problem(where, message))
         for column in schema.primary_key:
             if column not in fields:
                 message = (

@@ -72,7 +72,7 @@ class TypstBuilder(Builder):
         shutil.copyfile(str(files("handbook.pdf") / TEMPLATE), self.outdir / TEMPLATE)
         (self.outdir / MAIN).write_text(self._preamble() + body, encoding="utf-8")
         self.timings["typst_source"] = time.perf_counter() - start
-        if translator.errors or getattr(self.app, "_warncount", 0):
+        if translator.errors or getattr(getattr(self, "_app", None), "_warncount", 0):
             return  # the problems are already reported; a broken book is not compiled
         self._compile()
 
@@ -169,6 +169,13 @@ class TypstBuilder(Builder):
                 f"Typst nie złożył PDF: {getattr(error, 'message', error)}"
                 + (f" (wskazówka: {hints})" if hints else "")
                 + f". Źródło: {self.outdir / MAIN}",
+                type="handbook",
+                subtype="pdf",
+            )
+            return
+        except OSError as error:  # the PDF cannot be written: Typst gives no errno, only its text
+            logger.warning(
+                f"Typst nie złożył PDF: nie można zapisać pliku {pdf}: {error}",
                 type="handbook",
                 subtype="pdf",
             )

@@ -40,14 +40,28 @@ ATTRIBUTES = frozenset(
 )  # fmt: skip
 
 
+# Levels of {…} in a formula, as the PDF's converter (pdf/mathconv.py) allows, and of elements
+# in the MathML written from it: deeper formulas are refused before any library recurses into them.
+MAX_BRACES = 40
+MAX_ELEMENTS = 150
+TOO_DEEP = (
+    f"wzór jest zagnieżdżony zbyt głęboko (najwyżej {MAX_BRACES} poziomów nawiasów {{…}}, "
+    "ułamków i pierwiastków)"
+)
+
+
 class Unconvertible(Exception):
     """A formula the site cannot show as MathML; the message is for the author."""
 
 
 def mathml(latex: str, block: bool) -> str:
     """*latex* as one ``<math>`` element, its source as the alternative text."""
+    if _brace_depth(latex) > MAX_BRACES:
+        raise Unconvertible(TOO_DEEP)
     try:
         converted = convert(latex, display="block" if block else "inline")
+    except RecursionError as error:
+        raise Unconvertible(TOO_DEEP) from error
     except Exception as error:  # latex2mathml has no common base for its errors
         raise Unconvertible(
             "zapis LaTeX-a jest niepełny lub błędny (sprawdź nawiasy {…}, \\left…\\right i \\begin…\\end)"
@@ -55,15 +69,37 @@ def mathml(latex: str, block: bool) -> str:
     # Read back as a browser will read it inside the page, then written anew from what was
     # checked: the page gets exactly the tree the checks saw.
     parser = html5lib.HTMLParser(tree=treebuilders.getTreeBuilder("etree"), namespaceHTMLElements=False)
-    fragment = parser.parseFragment(converted, container="div")
-    if parser.errors or len(fragment) != 1:
-        raise Unconvertible("zapisu nie da się przekształcić w poprawny MathML")
-    clean = _checked(fragment[0])
-    clean.set("alttext", latex.strip())
-    return ET.tostring(clean, encoding="unicode", short_empty_elements=True)
+    try:
+        fragment = parser.parseFragment(converted, container="div")
+        if parser.errors or len(fragment) != 1:
+            raise Unconvertible("zapisu nie da się przekształcić w poprawny MathML")
+        clean = _checked(fragment[0])
+        clean.set("alttext", latex.strip())
+        return ET.tostring(clean, encoding="unicode", short_empty_elements=True)
+    except RecursionError as error:
+        raise Unconvertible(TOO_DEEP) from error
 
 
-def _checked(element: ET.Element) -> ET.Element:
+def _brace_depth(latex: str) -> int:
+    """The deepest level of unescaped {…} in *latex*."""
+    depth = deepest = 0
+    escaped = False
+    for char in latex:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char == "}":
+            depth -= 1
+    return deepest
+
+
+def _checked(element: ET.Element, level: int = 0) -> ET.Element:
+    if level > MAX_ELEMENTS:
+        raise Unconvertible(TOO_DEEP)
     name = str(element.tag).rpartition("}")[2]
     if name not in ELEMENTS:
         raise Unconvertible(f"wzór dałby na stronie element <{name}>, który jest niedozwolony")
@@ -80,7 +116,7 @@ def _checked(element: ET.Element) -> ET.Element:
         clean.set(attribute, value)
     clean.text = element.text
     clean.tail = element.tail
-    clean.extend([_checked(child) for child in element])
+    clean.extend([_checked(child, level + 1) for child in element])
     return clean
 
 

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import os
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
-from defusedxml.ElementTree import DefusedXMLParser
 from docutils import nodes
+from docutils.parsers.rst import directives
 from docutils.parsers.rst.directives.misc import Raw
 from docutils.parsers.rst.directives.tables import CSVTable
 from sphinx import addnodes
@@ -20,20 +18,17 @@ from sphinx.environment import BuildEnvironment
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
+from handbook.images import image_problems
 from handbook.sphinxext.html_policy import url_scheme
 
 logger = logging.getLogger(__name__)
 
-# What Sphinx and Typst both render as an image.
-IMAGE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg"})
 # Documents and data a reader opens in their own program. Never a type a browser shows as a
 # page of the county's site and so runs in it (.html, .htm, .xhtml, .xml, .svg) or a script
 # (.js), and no archive (.zip, .7z): an archive hides from the editor what it carries.
 DOWNLOAD_TYPES = frozenset(
     {".csv", ".json", ".pdf", ".txt", ".xlsx", ".ods", ".odt", ".docx", ".png", ".jpg", ".jpeg"}
 )
-# SVG elements that run code or embed a document of another kind.
-_SVG_ACTIVE = frozenset({"script", "foreignobject", "iframe", "embed", "object", "handler", "listener"})
 
 
 class Refused(Exception):
@@ -130,85 +125,6 @@ def include_target(env: BuildEnvironment, reference: str) -> Path:
 # --- images and downloads -------------------------------------------------------------------
 
 
-def image_problems(path: Path, charts: Path) -> list[str]:
-    if path.suffix.lower() not in IMAGE_TYPES:
-        allowed = ", ".join(sorted(IMAGE_TYPES))
-        return [f"obraz musi być plikiem graficznym ({allowed}), a nie „{path.suffix or path.name}”"]
-    # The engine draws the charts itself; an SVG from anywhere else is checked.
-    if path.suffix.lower() == ".svg" and not path.is_relative_to(charts):
-        return svg_problems(path)
-    return []
-
-
-def svg_problems(path: Path) -> list[str]:
-    """What makes an SVG active: scripts, foreign content, handlers, references outside it.
-
-    The site serves the file from the county's address, where a browser opened on it would
-    run its scripts; the PDF's renderer would follow its external references.
-    """
-    target = ET.TreeBuilder(insert_pis=True)
-    parser = DefusedXMLParser(target=target, forbid_dtd=True)
-    try:
-        parser.feed(path.read_bytes())
-        root = parser.close()
-    except (DTDForbidden, EntitiesForbidden):
-        return [
-            "obraz SVG zawiera deklarację <!DOCTYPE> lub <!ENTITY>; zapisz go ponownie jako "
-            "„zwykły SVG” (np. w Inkscape) albo jako PNG"
-        ]
-    except (DefusedXmlException, ET.ParseError):
-        return ["obraz SVG nie jest poprawnym plikiem XML; zapisz go ponownie albo użyj PNG"]
-    problems: list[str] = []
-    for element in root.iter():
-        problems.extend(_svg_element_problems(element))
-    return list(dict.fromkeys(problems))
-
-
-def _svg_element_problems(element: ET.Element) -> list[str]:
-    if element.tag is ET.ProcessingInstruction:  # type: ignore[comparison-overlap]
-        text = (element.text or "").strip()
-        if text.startswith("xml-stylesheet"):
-            return ["obraz SVG wczytuje zewnętrzny arkusz stylów (<?xml-stylesheet?>)"]
-        return []
-    if not isinstance(element.tag, str):
-        return []
-    name = element.tag.rpartition("}")[2].lower()
-    problems = []
-    if name in _SVG_ACTIVE:
-        problems.append(f"obraz SVG zawiera element <{name}>, który może uruchomić kod")
-    if name == "style" and _css_fetches(element.text or ""):
-        problems.append("obraz SVG ma style, które wczytują obcą treść (url(…), @import)")
-    for key, value in element.attrib.items():
-        attribute = key.rpartition("}")[2].lower()
-        if attribute.startswith("on"):
-            problems.append(f"obraz SVG ma atrybut zdarzenia „{attribute}”, który uruchamia kod")
-        elif attribute == "href" and not value.strip().startswith("#"):
-            problems.append(
-                f"obraz SVG odwołuje się do zewnętrznego zasobu „{value.strip()[:60]}”; "
-                "dozwolone są tylko odwołania wewnątrz pliku (#…)"
-            )
-        elif url_scheme(value) in ("javascript", "vbscript"):
-            problems.append("obraz SVG zawiera adres „javascript:”")
-        elif attribute == "style" and _css_fetches(value):
-            problems.append("obraz SVG ma style, które wczytują obcą treść (url(…), @import)")
-        elif name in ("set", "animate") and attribute == "attributename" and _targets_code(value):
-            problems.append("obraz SVG zmienia odnośnik lub zdarzenie animacją (<set>, <animate>)")
-    return problems
-
-
-def _targets_code(attribute: str) -> bool:
-    """An animated attribute that is a link or an event handler."""
-    name = attribute.lower().rpartition(":")[2]
-    return name == "href" or name.startswith("on")
-
-
-def _css_fetches(css: str) -> bool:
-    lowered = css.lower().replace(" ", "")
-    return "@import" in lowered or any(
-        not rest.lstrip("'\"").startswith("#") for rest in lowered.split("url(")[1:]
-    )
-
-
 def located(node: nodes.Node) -> nodes.Node:
     """The node itself or the nearest ancestor that knows its line (inline images do not)."""
     current: nodes.Node | None = node
@@ -251,6 +167,12 @@ class BookFiles(SphinxTransform):
         except Refused as refusal:
             return f"obraz: {refusal}"
         problems = image_problems(path, charts)
+        if not str(image.get("alt", "")).strip():
+            # WCAG 1.1.1 on the site, PDF/UA in print: every image says what it shows.
+            problems.append(
+                f"obraz „{uri}” nie ma tekstu alternatywnego: opisz, co przedstawia, w nawiasach "
+                "kwadratowych, np. ![Mapa gmin powiatu](mapa.png), albo opcją :alt: dyrektywy"
+            )
         return "; ".join(problems) if problems else None
 
     def _download(self, download: addnodes.download_reference) -> str | None:
@@ -301,13 +223,23 @@ class _Gate:
         return None
 
 
+# An option value docutils would import as a module while it reads the directive's options.
+PARSER_OPTION_REFUSED = (
+    "opcja :parser: jest niedozwolona (inny parser czytałby plik bez kontroli podręcznika); "
+    "dołącz plik Markdown bez tej opcji albo wpisz treść w rozdziale"
+)
+
+
 class BookInclude(_Gate, Include):
     """``include`` in reStructuredText (``{eval-rst}``); MyST's own goes through the parser."""
 
+    # docutils' converter for :parser: imports the module it names (any installed one) while
+    # the options are read, before run(): here it is only text, refused below.
+    option_spec = {**Include.option_spec, "parser": directives.unchanged}
+
     def run(self) -> list[nodes.Node]:
         if "parser" in self.options:
-            # Another parser would read the file without the engine's checks (or import a module).
-            return self._refuse("opcja :parser: jest niedozwolona")
+            return self._refuse(PARSER_OPTION_REFUSED)
         try:
             path = include_target(self._env, self.arguments[0])
         except Refused as refusal:

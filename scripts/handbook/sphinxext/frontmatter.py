@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from sphinx.errors import SphinxError
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
-from handbook.data.privacy import ADVICE, find_personal_data, public_contacts
+from handbook.data.privacy import find_personal_data, public_contacts
 from handbook.declared import SAVE_AS_UTF8, decode_problem
 
 logger = logging.getLogger(__name__)
@@ -88,15 +89,17 @@ def parse(
     block = find_block(source)
     if block is None:
         return None, [(1, "brak metryczki (bloku między liniami „---” na początku pliku).")]
+    refused = _refused_yaml(block.text)
+    if refused:
+        return None, [refused]
     try:
         data = yaml.safe_load(block.text) or {}
-    except yaml.MarkedYAMLError as exc:
-        line = (exc.problem_mark.line + 2) if exc.problem_mark else 1
-        return None, [(line, f"metryczka nie jest poprawnym YAML-em: {exc.problem}.")]
+    except yaml.YAMLError as exc:
+        return None, [_yaml_problem(exc)]
     if not isinstance(data, dict):
         return None, [(1, "metryczka musi składać się z par „pole: wartość”.")]
     personal = [
-        (line, f"pole „{_shown(loc)}” w metryczce zawiera {found.describe()}; {ADVICE}")
+        (line, f"pole „{_shown(loc)}” w metryczce zawiera {found.describe()}; {found.advice}")
         for loc, value, line in _scalars(yaml.compose(block.text))
         for found in find_personal_data(value, allowed)
     ]
@@ -108,10 +111,101 @@ def parse(
             loc = error["loc"]
             field = ".".join(str(part + 1) if isinstance(part, int) else part for part in loc)
             text = _MESSAGES.get(error["type"], error["msg"])
-            value = "" if error["type"] == "missing" else f" (jest: {error['input']!r})"
+            value = "" if error["type"] == "missing" else f" (jest: {_value(error['input'])})"
             problems.append((_line_of(block, loc), f"pole „{field}” w metryczce: {text}{value}."))
         return None, problems + personal
     return front, personal
+
+
+# PyYAML's problems (the text after "found …"/"expected …") → what an author should do.
+_YAML_PROBLEMS = (
+    (
+        r"found character '\\t' that cannot start any token",
+        "w metryczce jest znak tabulacji; wcięcia rób spacjami",
+    ),
+    (r"expected ',' or '\]'.*", "lista w nawiasach [ ] nie jest zamknięta albo brakuje w niej przecinka"),
+    (r"expected ',' or '\}'.*", "nawias { } nie jest zamknięty albo brakuje w nim przecinka"),
+    (r"found unexpected end of stream", "cudzysłów albo nawias nie jest zamknięty"),
+    (r"found unexpected ':'", "dwukropek w wartości: ujmij całą wartość w cudzysłów"),
+    (r"mapping values are not allowed here", "dwukropek w wartości: ujmij całą wartość w cudzysłów"),
+    (r"could not find expected ':'", "po nazwie pola brakuje dwukropka (pole: wartość)"),
+    (r"found unknown escape character.*", "niedozwolony znak po „\\” w cudzysłowie; użyj apostrofów '…'"),
+    (
+        r"found character '.' that cannot start any token",
+        "wartości zaczynające się od @ lub ` ujmij w cudzysłów",
+    ),
+    (
+        r"expected <block end>, but found .*",
+        "niepoprawne wcięcie: pola tego samego poziomu zaczynaj w tej samej kolumnie",
+    ),
+    (
+        r"did not find expected (?:key|'-' indicator|node content).*",
+        "niepoprawne wcięcie albo niezamknięty cudzysłów",
+    ),
+)
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> tuple[int, str]:
+    """A YAML syntax error as (line, Polish message): the cause when known, never PyYAML's English."""
+    # Where the broken construct starts (the opening quote or bracket), else where YAML gave up.
+    mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
+    line = mark.line + 2 if mark is not None else 1
+    problem = str(getattr(exc, "problem", "") or "")
+    cause = next((polish for pattern, polish in _YAML_PROBLEMS if re.fullmatch(pattern, problem)), None)
+    cause = cause or "sprawdź wcięcia, dwukropki po nazwach pól, cudzysłowy i nawiasy w tym wierszu"
+    return line, f"metryczka nie jest poprawnym YAML-em: {cause}."
+
+
+def _refused_yaml(text: str) -> tuple[int, str] | None:
+    """What YAML allows but a front matter never needs: tags, anchors and aliases, repeated keys.
+
+    A tag (``!!python/…``) asks for an object, aliases can expand exponentially („billion
+    laughs”), and a repeated key silently loses one of its values.
+    """
+    try:
+        for event in yaml.parse(text):
+            line = event.start_mark.line + 2
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                return (
+                    line,
+                    "metryczka nie może używać kotwic ani odwołań YAML (& i *); wpisz wartość wprost.",
+                )
+            if getattr(event, "tag", None) is not None:  # written out: parsing sets no other tags
+                tag = str(event.tag).replace("tag:yaml.org,2002:", "!!")
+                return line, f"metryczka nie może zawierać znaczników YAML („{tag}”); wpisz zwykłą wartość."
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        return _yaml_problem(exc)
+    return _repeated_key(root)
+
+
+def _repeated_key(node: yaml.Node | None) -> tuple[int, str] | None:
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            if str(key.value) in seen:
+                return key.start_mark.line + 2, f"pole „{key.value}” powtarza się w metryczce; zostaw jedno."
+            seen.add(str(key.value))
+            found = _repeated_key(value)
+            if found:
+                return found
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            found = _repeated_key(item)
+            if found:
+                return found
+    return None
+
+
+def _value(value: object) -> str:
+    """A value as the author wrote it: text and dates in Polish quotes, lists as YAML shows them."""
+    if isinstance(value, (str, dt.date)):
+        return f"„{_short(str(value))}”"
+    return _short(repr(value))
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _scalars(
@@ -197,7 +291,23 @@ def on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
         logger.warning(message, location=(docname, line), type="handbook", subtype="frontmatter")
     if front is not None:
         _store(env)[docname] = front
-    source[0] = _title_to_myst_key(source[0])
+        source[0] = _title_to_myst_key(source[0])
+    elif problems:
+        source[0] = _without_broken_front_matter(source[0])
+
+
+def _without_broken_front_matter(source: str) -> str:
+    """A chapter whose front matter was refused, with a stand-in title on the same lines.
+
+    The problem is reported already; MyST would add its own English-derived complaints about
+    the YAML and about headings that start at H2, which point away from the cause.
+    """
+    block = find_block(source)
+    if block is None:
+        return source
+    lines = source.split("\n")
+    stand_in = ['title: "…"'] + [""] * (block.end_line - 3)
+    return "\n".join([lines[0], *stand_in, *lines[block.end_line - 1 :]])
 
 
 def front_matter(env: BuildEnvironment, docname: str) -> FrontMatter | None:
@@ -243,6 +353,24 @@ class InsertByline(SphinxTransform):
         front = _store(self.env).get(self.env.docname)
         if front is not None:
             _insert_byline(self.document, front)
+            _one_title(self.document)
+
+
+def _one_title(doctree: nodes.document) -> None:
+    """A chapter has one level-1 heading, its title from the front matter.
+
+    A „# ” in the text would start a chapter of its own in the navigation and the PDF.
+    """
+    sections = [node for node in doctree.children if isinstance(node, nodes.section)]
+    for extra in sections[1:]:
+        title = extra.next_node(nodes.title)
+        logger.warning(
+            f"nagłówek „# {title.astext() if title else ''}” jest na poziomie tytułu rozdziału; tytuł "
+            "podaje metryczka (tytul), a w treści zaczynaj od „## ”",
+            location=extra,
+            type="handbook",
+            subtype="frontmatter",
+        )
 
 
 def _insert_byline(doctree: nodes.document, front: FrontMatter) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from docutils.parsers.rst import directives
+from docutils.parsers.rst import Directive, directives
 from docutils.parsers.rst.directives.misc import Include
 from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
@@ -15,12 +16,19 @@ from mdit_py_plugins.substitution import substitution_plugin
 from myst_parser.config.main import TopmatterReadError, read_topmatter
 from myst_parser.mdit_to_docutils.base import token_line
 from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+from myst_parser.parsers.directives import MarkupError, parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 from myst_parser.parsers.sphinx_ import MystParser
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from handbook.sphinxext.boundary import Refused, include_target, outside_chapter, sphinx_reference
+from handbook.sphinxext.boundary import (
+    PARSER_OPTION_REFUSED,
+    Refused,
+    include_target,
+    outside_chapter,
+    sphinx_reference,
+)
 from handbook.sphinxext.html_policy import inline_attribute_problems, url_problem
 
 logger = logging.getLogger(__name__)
@@ -30,6 +38,8 @@ logger = logging.getLogger(__name__)
 FILE_LEVEL_KEYS = ("myst", "mystnb", "html_meta", "substitutions")
 # Sphinx's page flags: all a page without a chapter's front matter may set in its own.
 PAGE_FLAGS = ("orphan", "nosearch", "tocdepth")
+# `:parser:` (or `parser:` in a YAML block) on a line of an include's options, however malformed.
+_PARSER_LINE = re.compile(r"^\s*:?parser\s*:", re.MULTILINE | re.IGNORECASE)
 # Tokens after which MyST's `attrs_inline` reads `{…}`.
 _ATTRIBUTED = ("link", "image", "code_inline", "span")
 
@@ -144,6 +154,11 @@ class BookRenderer(SphinxRenderer):
                 name, first_line, content, position, additional_options, block_text=block_text
             )
         # MyST reads an included file itself instead of running the directive.
+        options = _options(klass, first_line, content, additional_options)
+        if "parser" in options or _PARSER_LINE.search(content):
+            # docutils would import the module it names; MyST would parse with it unchecked.
+            self._warn(position, f"{{{name}}}: {PARSER_OPTION_REFUSED}")
+            return []
         reference = "".join(part.strip() for part in first_line.splitlines())
         try:
             path = include_target(self.sphinx_env, reference)
@@ -165,6 +180,19 @@ class BookRenderer(SphinxRenderer):
             )
         finally:
             self._including.pop()
+
+
+def _options(
+    klass: type[Directive], first_line: str, content: str, additional: dict[str, str] | None
+) -> dict[str, Any]:
+    """The options of a directive as written, none of them converted (a converter may import)."""
+    try:
+        parsed = parse_directive_text(
+            klass, first_line, content, validate_options=False, additional_options=additional
+        )
+    except MarkupError:
+        return {}  # MyST reports the broken directive itself
+    return dict(parsed.options)
 
 
 class BookParser(MystParser):
