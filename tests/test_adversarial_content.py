@@ -935,7 +935,93 @@ STRUCTURE = [
     ),
 ]
 
-CASES = PATHS + SUBSTITUTIONS + ACTIVE + FILES + MATH + SETTINGS + CHECKS + STRUCTURE
+
+def in_book_file(name: str, old: str, new: str) -> Callable[[Path], None]:
+    return lambda project: edit(project / name, old, new)
+
+
+# Held out by a second red team: settings text in the theme's attributes, rST directives that
+# docutils leaves unfinished, text that matplotlib would parse, invisible characters.
+HELD_OUT = [
+    Case(
+        "title-breaks-out-of-the-logo-alt",
+        in_settings(
+            'tytul = "Wolontariat sąsiedzki w Powiecie Modrzewskim"',
+            'tytul = "Wolontariat\\" onmouseover=\\"alert(51)\\" x=\\"y"',
+        ),
+        ("Strona gotowa",),
+        HTML,
+        accepted=True,
+        absent=('onmouseover="alert(51)"',),
+    ),
+    Case(
+        "project-name-as-markup-in-the-footer",
+        in_settings(
+            'nazwa = "Sąsiedzka Pracownia Wolontariatu"',
+            'nazwa = "Sąsiedzka Pracownia\\"><img src=x onerror=alert(65)>"',
+        ),
+        ("Strona gotowa",),
+        HTML,
+        accepted=True,
+        absent=("<img src=x onerror=alert(65)>",),
+    ),
+    Case(
+        "rst-contents-in-eval-rst",
+        insert("```{eval-rst}\n.. contents:: Spis\n   :local:\n```"),
+        (f"{CHAPTER}:{LINE + 1}:", "dyrektywa rST contents", "```{contents}```"),
+    ),
+    Case(
+        "rst-sectnum-in-eval-rst",
+        insert("```{eval-rst}\n.. sectnum::\n```"),
+        (f"{CHAPTER}:{LINE + 1}:", "dyrektywa rST sectnum"),
+    ),
+    Case(
+        "rst-target-notes-in-eval-rst",
+        insert("```{eval-rst}\nZob. `stronę <https://example.org/>`_.\n\n.. target-notes::\n```"),
+        ("dyrektywa rST target-notes",),
+    ),
+    Case(
+        "code-block-that-is-not-its-language",
+        insert('```json\n{"a": 1,, nie-json}\n```'),
+        (AT, "kod w bloku nie jest poprawnym „json”"),
+        HTML,
+    ),
+    Case("equation-reference-to-nothing", insert("Zob. {eq}`nie-ma-wzoru`."), (AT, "nieistniejącego wzoru")),
+    Case(
+        "chart-label-as-a-broken-formula",
+        in_book_file("conf/wykresy.toml", 'tytul = "liczba osób"', 'tytul = "koszt $\\\\undefinedmacro{x}$"'),
+        ("Strona gotowa",),
+        HTML,
+        accepted=True,
+    ),
+    Case(
+        "legend-label-as-a-broken-formula",
+        in_book_file("conf/wykresy.toml", 'etykieta = "przed"', 'etykieta = "przed $x_$"'),
+        ("Strona gotowa",),
+        HTML,
+        accepted=True,
+    ),
+    Case(
+        "control-character-in-a-chart-label",
+        in_book_file("conf/wykresy.toml", 'tytul = "liczba osób"', 'tytul = "liczba\\u0007 osób"'),
+        ("conf/wykresy.toml:7:", "znak sterujący U+0007"),
+        HTML,
+    ),
+    Case(
+        "direction-override-in-the-settings",
+        in_settings('podtytul = "Poradnik testowy"', 'podtytul = "Poradnik \\u202etsetowy"'),
+        ("conf/handbook.toml:5:", "znak zmiany kierunku tekstu U+202E"),
+        HTML,
+    ),
+    Case(
+        "control-character-in-a-data-cell",
+        in_book_file("data/gminy.csv", "Jarzębiny,9100,6.5", "Jarzębiny\x0b,9100,6.5"),
+        ("data/gminy.csv:4", "znak sterujący U+000B"),
+        HTML,
+    ),
+]
+
+CASES = PATHS + SUBSTITUTIONS + ACTIVE + FILES + MATH + SETTINGS + CHECKS + STRUCTURE + HELD_OUT
 
 
 @pytest.fixture(scope="session")

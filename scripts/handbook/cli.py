@@ -366,8 +366,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         die_with_parent(signal.SIGHUP)
     args = parser().parse_args(argv)
     try:
-        with stopping_cleanly():
+        with stopping_cleanly() as received:
             code = _run(args)
+            if received and code <= 128 and args.func in (cmd_build, cmd_charts):
+                # The stop was swallowed on the way (see stopping_cleanly): it still stops. (The
+                # preview ends on a stop as its normal end, and says so itself.)
+                code = _stopped(Stopped(received[0]), args)
     finally:
         if argv is None and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
             # The work is done and said: Ctrl+C from now on ends the process as SIGTERM and

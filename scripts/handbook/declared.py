@@ -375,7 +375,40 @@ def read_toml(path: Path, what: str) -> Located:
                 )
             ],
         ) from None
-    return Located(path, data, key_lines(text))
+    return _printable(Located(path, data, key_lines(text)), what)
+
+
+# Characters no book file needs: control characters (but tab and line breaks), which make a
+# chart's SVG invalid XML, and direction overrides that reorder what a reader sees.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _printable(located: Located, what: str) -> Located:
+    """*located*, unless a value holds a control or direction-override character (at its key)."""
+    problems = []
+
+    def walk(value: object, loc: tuple[str | int, ...]) -> None:
+        if isinstance(value, str):
+            found = _CONTROL.search(value)
+            if found:
+                kind = "znak zmiany kierunku tekstu" if ord(found.group()) >= 0x202A else "znak sterujący"
+                problems.append(
+                    located.problem(
+                        loc,
+                        f"wartość zawiera niewidoczny {kind} U+{ord(found.group()):04X}; usuń go",
+                    )
+                )
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, (*loc, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*loc, index))
+
+    walk(located.data, ())
+    if problems:
+        raise HandbookError(f"{what.capitalize()} zawiera niedozwolone znaki.", problems)
+    return located
 
 
 def read_json(path: Path, what: str) -> Located:
@@ -422,7 +455,7 @@ def read_json(path: Path, what: str) -> Located:
             f"{what.capitalize()} ma złą budowę.",
             [Problem(path, "cały plik musi być jednym obiektem JSON w nawiasach { … } z polami.", 1)],
         )
-    return Located(path, data, lines)
+    return _printable(Located(path, data, lines), what)
 
 
 class _Refused(ValueError):

@@ -59,21 +59,34 @@ def _restore(previous: dict[int, Handler]) -> None:
 
 
 @contextmanager
-def stopping_cleanly() -> Iterator[None]:
-    """While the block runs, SIGTERM and SIGHUP unwind it like Ctrl+C.
+def stopping_cleanly() -> Iterator[list[int]]:
+    """While the block runs, SIGTERM and SIGHUP unwind it like Ctrl+C; yields the signals received.
 
     Python's default for both is to die on the spot: no lock released, no child stopped, no
     staging folder cleared. A signal ignored when the command started (``nohup``) stays ignored.
+    The signals are also recorded: a library may swallow the exception (an interrupt inside a C
+    extension's import surfaces as an ImportError that matplotlib catches), and the command must
+    still end as stopped rather than report success.
     """
+    received: list[int] = []
     if not _in_main_thread():
-        yield
+        yield received
         return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        received.append(signum)
+        _raise_stopped(signum, frame)
+
     previous: dict[int, Handler] = {}
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        if signal.getsignal(signum) is not signal.SIG_IGN:
-            previous[signum] = signal.signal(signum, _raise_stopped)
+    for signum in STOPPING:
+        current = signal.getsignal(signum)
+        # SIGINT only where Python's own Ctrl+C is in place (not under a test runner's handler).
+        if current is not signal.SIG_IGN and (
+            signum != signal.SIGINT or current is signal.default_int_handler
+        ):
+            previous[signum] = signal.signal(signum, stop)
     try:
-        yield
+        yield received
     finally:
         _restore(previous)
 

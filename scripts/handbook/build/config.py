@@ -134,7 +134,8 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
             ],
             "announcement": (escape(settings.data.notice) if settings.data.illustrative else ""),
             "logo": {
-                "alt_text": f"{pub.title} — strona główna",
+                # Printed into alt="…" by the theme as it is: escaped here.
+                "alt_text": escape(f"{pub.title} — strona główna"),
                 "image_light": f"_static/{ident.logo.name}",
                 "image_dark": f"_static/{ident.logo_dark.name}",
             },

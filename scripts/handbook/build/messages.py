@@ -178,6 +178,16 @@ _TRANSLATIONS = _compiled(
             "nieznany język bloku kodu „\\1”; usuń go albo podaj znany, np. python lub text",
         ),
         (
+            r"Lexing literal_block .* as \"(.+)\" resulted in an error at token: '(.*)'\. "
+            r"Retrying in relaxed mode\.",
+            "kod w bloku nie jest poprawnym „\\1” (błąd przy „\\2”); popraw go albo zmień język bloku "
+            "na text",
+        ),
+        (
+            r"equation not found: (.+)",
+            "odsyłacz {eq} do nieistniejącego wzoru „\\1”; sprawdź etykietę wzoru (opcja :label:)",
+        ),
+        (
             r'Could not lex literal_block as "(.+)"\. Highlighting skipped\.',
             "kod w bloku nie jest poprawnym „\\1”; popraw go albo zmień język bloku na text",
         ),

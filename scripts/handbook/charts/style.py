@@ -46,6 +46,9 @@ RC: dict[str, Any] = {
     "svg.fonttype": "path",  # text as outlines: no font needed where the SVG is shown
     "svg.hashsalt": "handbook-charts",  # stable clip-path ids → identical bytes per build
     "figure.dpi": 100,
+    # Labels come from the data and the book's declarations: „$…$” in them is text, never a
+    # formula for matplotlib to parse (a broken one would stop the build with a traceback).
+    "text.parse_math": False,
 }
 
 

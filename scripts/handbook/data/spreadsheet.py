@@ -101,14 +101,14 @@ def normalise(raw: bytes, fields: list[Mapping[str, Any]], keys: Collection[str]
     # Spreadsheets add empty cells past the last column and empty rows at the end.
     width = len(_trim(rows[0], 0)) if rows else 0
     rows = [_trim(row, width) for row in rows]
-    while rows and not any(cell.strip() for cell in rows[-1]):
+    while rows and all(_blank(cell) for cell in rows[-1]):
         rows.pop()
         lines.pop()
     if not rows:
         raise SpreadsheetError(
             "w pliku nie ma ani nagłówka, ani danych; wyeksportuj dane ponownie z arkusza."
         )
-    if not any(cell.strip() for cell in rows[0]):
+    if all(_blank(cell) for cell in rows[0]):
         raise SpreadsheetError(
             "pierwszy wiersz pliku jest pusty, a musi w nim być nagłówek kolumn; usuń puste wiersze nad nim.",
             1,
@@ -130,6 +130,10 @@ def normalise(raw: bytes, fields: list[Mapping[str, Any]], keys: Collection[str]
             if _blank(cell):
                 row[index] = cell = ""
             name = header[index] if index < len(header) else ""
+            hidden = control_problem(cell)
+            if hidden:
+                problems.append(CellProblem(line, name, f"{hidden}; usuń go w arkuszu."))
+                continue
             if name in keys and cell:
                 problem = _key_problem(cell)
                 if problem:
@@ -154,6 +158,22 @@ def normalise(raw: bytes, fields: list[Mapping[str, Any]], keys: Collection[str]
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return Normalised(out.getvalue(), tuple(notes), tuple(lines), tuple(problems))
+
+
+# Characters no published text needs: control characters (but tab and line breaks), which make
+# a chart's SVG invalid XML, and the direction overrides that reorder what a reader sees
+# („Trojan Source”).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def control_problem(text: str) -> str | None:
+    """Why *text* may not be published as it is: a control or direction-override character."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    kind = "znak zmiany kierunku tekstu" if ord(char) >= 0x202A else "znak sterujący"
+    return f"wartość zawiera niewidoczny {kind} U+{ord(char):04X}"
 
 
 def _blank(cell: str) -> bool:

@@ -195,8 +195,39 @@ def depart_inline_tag_html(self: HTML5Translator, node: inline_tag) -> None:
         self.body.append(f"</{node['tag']}>")
 
 
+# rST directives whose work docutils leaves to a transform Sphinx does not run inside a MyST
+# page, and what the author can write instead.
+_UNFINISHED = {
+    "Contents": "contents (spis treści strony): użyj ```{contents}``` poza blokiem {eval-rst}",
+    "SectNum": "sectnum (numeracja sekcji): numery nadaje spis treści w index.md (:numbered:)",
+    "TargetNotes": "target-notes (przypisy z adresami): wpisz adresy w tekście albo w przypisach",
+}
+
+
+class UnfinishedDirectives(SphinxTransform):
+    """An rST directive in ```{eval-rst}``` that left a ``pending`` node: refused at its line.
+
+    Any writer would stop on the node with an English traceback.
+    """
+
+    default_priority = 880
+
+    def apply(self, **kwargs: Any) -> None:
+        for pending in list(self.document.findall(nodes.pending)):
+            name = getattr(pending.transform, "__name__", "")
+            what = _UNFINISHED.get(name, f"{name or 'nieznana'}: usuń ją z bloku {{eval-rst}}")
+            logger.warning(
+                f"dyrektywa rST {what} — w rozdziałach Markdown nie jest obsługiwana",
+                location=located(pending),
+                type="handbook",
+                subtype="rst",
+            )
+            pending.parent.remove(pending)
+
+
 def setup_safety(app: Sphinx) -> None:
     app.add_node(inline_tag, html=(visit_inline_tag_html, depart_inline_tag_html))
     app.add_directive("meta", NoMeta, override=True)
     app.add_transform(RawContent)
     app.add_transform(SafeLinks)
+    app.add_transform(UnfinishedDirectives)
