@@ -378,9 +378,20 @@ def read_toml(path: Path, what: str) -> Located:
     return _printable(Located(path, data, key_lines(text)), what)
 
 
-# Characters no book file needs: control characters (but tab and line breaks), which make a
-# chart's SVG invalid XML, and direction overrides that reorder what a reader sees.
+# Characters no published text needs: control characters (but tab and line breaks), which make
+# a chart's SVG invalid XML, and the direction overrides that reorder what a reader sees
+# („Trojan Source”). Book files and data cells are both checked.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def control_problem(text: str) -> str | None:
+    """Why *text* may not be published as it is: a control or direction-override character."""
+    found = _CONTROL.search(text)
+    if found is None:
+        return None
+    char = found.group()
+    kind = "znak zmiany kierunku tekstu" if ord(char) >= 0x202A else "znak sterujący"
+    return f"wartość zawiera niewidoczny {kind} U+{ord(char):04X}"
 
 
 def _printable(located: Located, what: str) -> Located:
@@ -389,15 +400,9 @@ def _printable(located: Located, what: str) -> Located:
 
     def walk(value: object, loc: tuple[str | int, ...]) -> None:
         if isinstance(value, str):
-            found = _CONTROL.search(value)
-            if found:
-                kind = "znak zmiany kierunku tekstu" if ord(found.group()) >= 0x202A else "znak sterujący"
-                problems.append(
-                    located.problem(
-                        loc,
-                        f"wartość zawiera niewidoczny {kind} U+{ord(found.group()):04X}; usuń go",
-                    )
-                )
+            problem = control_problem(value)
+            if problem:
+                problems.append(located.problem(loc, f"{problem}; usuń go"))
         elif isinstance(value, dict):
             for key, item in value.items():
                 walk(item, (*loc, key))

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from handbook.declared import not_text
+from handbook.declared import control_problem, not_text
 
 # Characters that Windows-1250 produces when it decodes ISO-8859-2 Polish letters
 # (ą ś ź Ą Ś Ź): their presence means the file is in neither supported encoding.
@@ -158,22 +158,6 @@ def normalise(raw: bytes, fields: list[Mapping[str, Any]], keys: Collection[str]
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(rows)
     return Normalised(out.getvalue(), tuple(notes), tuple(lines), tuple(problems))
-
-
-# Characters no published text needs: control characters (but tab and line breaks), which make
-# a chart's SVG invalid XML, and the direction overrides that reorder what a reader sees
-# („Trojan Source”).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def control_problem(text: str) -> str | None:
-    """Why *text* may not be published as it is: a control or direction-override character."""
-    found = _CONTROL.search(text)
-    if found is None:
-        return None
-    char = found.group()
-    kind = "znak zmiany kierunku tekstu" if ord(char) >= 0x202A else "znak sterujący"
-    return f"wartość zawiera niewidoczny {kind} U+{ord(char):04X}"
 
 
 def _blank(cell: str) -> bool:
