@@ -29,9 +29,35 @@ def _leave(code: int) -> None:
     os._exit(code)
 
 
+_python_unraisable = sys.unraisablehook
+
+
+def _quiet_stop(unraisable):  # type: ignore[no-untyped-def]
+    """An interrupt raised where Python cannot pass it on (a callback of the import machinery):
+    not printed with a traceback; the handler recorded it, and the command ends as stopped."""
+    if isinstance(unraisable.exc_value, KeyboardInterrupt):
+        return
+    _python_unraisable(unraisable)
+
+
+# Ctrl+C while the modules load: recorded as well as raised, since an import callback may
+# swallow the exception (see _quiet_stop); main() then ends as stopped.
+_early_stops: list[int] = []
+
+
+def _early_stop(signum: int, frame: object) -> None:
+    _early_stops.append(signum)
+    raise KeyboardInterrupt
+
+
 # Only as the command (`handbook`, `python -m handbook.cli`), never for a test importing main().
-if __name__ == "__main__" or os.path.basename(sys.argv[0] if sys.argv else "") == "handbook":
+_COMMAND = __name__ == "__main__" or os.path.basename(sys.argv[0] if sys.argv else "") == "handbook"
+if _COMMAND:
+    import signal as _signal
+
     sys.excepthook = _interrupted
+    sys.unraisablehook = _quiet_stop
+    _signal.signal(_signal.SIGINT, _early_stop)
 
 import argparse  # noqa: E402
 import errno  # noqa: E402
@@ -364,6 +390,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # killed `make`, a closed terminal) instead of building on unseen. Under `nohup`
         # SIGHUP is ignored, and so is this.
         die_with_parent(signal.SIGHUP)
+    if _COMMAND and signal.getsignal(signal.SIGINT) is _early_stop:
+        if _early_stops:  # Ctrl+C while loading, and the exception lost on the way
+            _say("\nPrzerwano.")
+            _leave(128 + _early_stops[0])
+        signal.signal(signal.SIGINT, signal.default_int_handler)
     args = parser().parse_args(argv)
     try:
         with stopping_cleanly() as received:
