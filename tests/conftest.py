@@ -51,3 +51,19 @@ def make_project(tmp_path: Path) -> Callable[[str | None], Settings]:
         return load_settings(copy_project(tmp_path / "project", case))
 
     return make
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The test book built once (HTML and PDF): the last good output of the adversarial suites."""
+    from adversarial import built_book
+
+    return built_book(tmp_path_factory.mktemp("zbudowany"))
+
+
+@pytest.fixture
+def project(built: Path, tmp_path: Path) -> Path:
+    """A copy of the built test book for one case to change."""
+    from adversarial import fresh_copy
+
+    return fresh_copy(built, tmp_path)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from adversarial import ENGLISH, append, built_book, digest, edit, fresh_copy, run
+from adversarial import ENGLISH, append, digest, edit, fresh_copy, run
 from conftest import REPO, copy_project
 from handbook.build import staging
 from handbook.build.staging import LOCK, STAGING, WAITING
@@ -175,11 +175,6 @@ def _get(url: str) -> str | None:
             return str(response.read().decode("utf-8"))
     except (OSError, http.client.HTTPException):
         return None
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_book(tmp_path_factory.mktemp("budowanie"))
 
 
 @pytest.fixture

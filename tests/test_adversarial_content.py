@@ -16,7 +16,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from adversarial import Case, built_book, check, edit, fresh_copy
+from adversarial import Case, check, edit
 from conftest import ROOTS
 
 CHAPTER = "handbook/rozdzial.md"
@@ -1022,16 +1022,6 @@ HELD_OUT = [
 ]
 
 CASES = PATHS + SUBSTITUTIONS + ACTIVE + FILES + MATH + SETTINGS + CHECKS + STRUCTURE + HELD_OUT
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_book(tmp_path_factory.mktemp("tresc"))
-
-
-@pytest.fixture
-def project(built: Path, tmp_path: Path) -> Path:
-    return fresh_copy(built, tmp_path)
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)

@@ -4,17 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from adversarial import Case, built_book, check, edit, fresh_copy
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    return built_book(tmp_path_factory.mktemp("adwersarz"))
-
-
-@pytest.fixture
-def project(built, tmp_path):
-    return fresh_copy(built, tmp_path)
+from adversarial import Case, check, edit
 
 
 def test_a_refused_input_is_located_and_keeps_the_output(project):

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from adversarial import Case, built_book, check, edit, fresh_copy
+from adversarial import Case, check, edit
 from conftest import ROOTS
 from handbook.declared import json_lines
 
@@ -1050,16 +1050,6 @@ CHAPTER_CASES = [
         (AT, "odsyłacz do nieistniejącego celu „nie-ma-takiej-kotwicy”"),
     ),
 ]
-
-
-@pytest.fixture(scope="session")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return built_book(tmp_path_factory.mktemp("wejscia"))
-
-
-@pytest.fixture
-def project(built: Path, tmp_path: Path) -> Path:
-    return fresh_copy(built, tmp_path)
 
 
 @pytest.mark.parametrize("case", DATA_CASES, ids=str)

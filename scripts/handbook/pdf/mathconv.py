@@ -316,28 +316,19 @@ def _special(char: str) -> UnsupportedMath:
     return UnsupportedMath(f"znak „{char}” ma w LaTeX-u specjalne znaczenie; aby go pokazać, napisz \\{char}")
 
 
-def _refused_character(char: str) -> UnsupportedMath | None:
-    if unicodedata.category(char)[0] in "CM":  # control, format, unassigned, combining marks
-        return UnsupportedMath(f"niedozwolony znak U+{ord(char):04X} (znak sterujący lub niewidoczny)")
-    return None
-
-
 def _text_character(char: str) -> str:
+    """One character of a text (\\text{…}): a space for any space, never an invisible one."""
     if char.isspace() or unicodedata.category(char)[0] == "Z":
         return " "
-    refused = _refused_character(char)
-    if refused:
-        raise refused
+    if unicodedata.category(char)[0] in "CM":  # control, format, unassigned, combining marks
+        raise UnsupportedMath(f"niedozwolony znak U+{ord(char):04X} (znak sterujący lub niewidoczny)")
     return char
 
 
 def _character(char: str) -> str:
     """One character the author wrote, as Typst math that shows exactly it."""
-    if char.isspace() or unicodedata.category(char)[0] == "Z":
+    if _text_character(char) == " ":
         return " "
-    refused = _refused_character(char)
-    if refused:
-        raise refused
     if char in _LATEX_SPECIAL:
         raise _special(char)
     if char.isascii():

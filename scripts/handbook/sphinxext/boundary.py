@@ -251,11 +251,10 @@ class BookInclude(_Gate, Include):
 class BookLiteralInclude(_Gate, LiteralInclude):
     def run(self) -> list[nodes.Node]:
         try:
-            for key in ("diff",):
-                if key in self.options:
-                    path = book_file(self._env, self.options[key])
-                    text_file(path, self.options[key])
-                    self.options[key] = sphinx_reference(self._env, path)
+            if "diff" in self.options:  # the other file of the comparison
+                other = book_file(self._env, self.options["diff"])
+                text_file(other, self.options["diff"])
+                self.options["diff"] = sphinx_reference(self._env, other)
             path = book_file(self._env, self.arguments[0])
             if "encoding" not in self.options:
                 text_file(path, self.arguments[0])
