@@ -22,6 +22,14 @@ _prctl: Callable[..., int] | None = (
 
 Handler = Callable[[int, FrameType | None], object] | int | None
 
+# Every stopping signal this process received under stopping_cleanly, in order.
+_RECEIVED: list[int] = []
+
+
+def stops_received() -> int:
+    """How many stopping signals have arrived so far: compare two counts to see one arrive."""
+    return len(_RECEIVED)
+
 
 class Stopped(KeyboardInterrupt):
     """SIGTERM or SIGHUP, unwound like Ctrl+C: every ``finally`` and ``with`` on the way runs."""
@@ -75,6 +83,7 @@ def stopping_cleanly() -> Iterator[list[int]]:
 
     def stop(signum: int, frame: FrameType | None) -> None:
         received.append(signum)
+        _RECEIVED.append(signum)
         _raise_stopped(signum, frame)
 
     previous: dict[int, Handler] = {}

@@ -17,7 +17,7 @@ from typing import TextIO
 
 from handbook.build.messages import DISK_ERRNOS, disk_problem, translate
 from handbook.errors import HandbookError, Problem
-from handbook.processes import signals_held
+from handbook.processes import signals_held, stops_received
 from handbook.settings import Settings
 from handbook.site.html import PDF_FOLDER
 
@@ -320,15 +320,24 @@ class Staged:
 
 @contextmanager
 def _staging(settings: Settings) -> Iterator[Path]:
-    """An empty staging folder; a build stopped by a signal clears it on its way out."""
+    """An empty staging folder; a build stopped by a signal clears it on its way out.
+
+    Also when a library swallowed the interrupt on its way up (see ``stopping_cleanly``) and
+    the build ended as a failure instead: a signal that arrived meanwhile is what counts.
+    """
     staging = settings.build_dir / STAGING
-    _clear(settings, staging)
-    staging.mkdir()
+    before = stops_received()
     try:
+        _clear(settings, staging)
+        staging.mkdir()
         yield staging
     except KeyboardInterrupt:
         _clear(settings, staging)
         raise
+    finally:
+        if stops_received() != before:
+            with signals_held():
+                _clear(settings, staging)
 
 
 def run_sphinx(
