@@ -28,6 +28,8 @@ BUILD    := $(BOOK)/_build
 BIN      := $(VENV)/bin
 HANDBOOK := $(BIN)/handbook --katalog $(BOOK)
 STAMP    := $(VENV)/.installed
+# node_modules from package-lock.json: axe-core for the browser tests, Lighthouse for `make bench`.
+NODE_STAMP := node_modules/.installed
 # Every file of the book's chapters and settings (images of any kind included), and every file of
 # the engine but what Python and Sphinx compile from it while building (.pyc, .mo).
 SOURCES  := $(shell find $(BOOK)/handbook $(BOOK)/conf -type f 2>/dev/null) \
@@ -65,6 +67,11 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e ".[dev]"
 	touch $@
 
+$(NODE_STAMP): package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Brak programu npm (potrzebny do testów przeglądarki i pomiarów strony). Zainstaluj Node.js i npm, np. sudo apt install nodejs npm"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
 charts: $(BUILD)/charts/manifest.json ## sprawdź dane i wygeneruj wykresy (tylko zmienione)
 
 # Missing (a read-only _build): the builds below run, and `handbook` says what is wrong.
@@ -90,15 +97,16 @@ $(BUILD)/html/index.html $(BUILD)/pdf/$(PDFNAME).pdf &: $(BUILD)/charts/manifest
 serve: $(STAMP) ## podgląd na żywo: http://127.0.0.1:8000 (PORT=...)
 	$(HANDBOOK) podglad --port $(PORT)
 
-test: $(STAMP) ## uruchom testy (silnik i podręcznik BOOK)
+test: $(STAMP) $(NODE_STAMP) ## uruchom testy (silnik i podręcznik BOOK)
 	HANDBOOK_BOOK="$(abspath $(BOOK))" $(BIN)/pytest $(PYTEST_ARGS)
 
 check: $(STAMP) ## sprawdź styl kodu (ruff)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 
-bench: $(STAMP) ## zmierz czas budowania (czysty i bez zmian)
+bench: $(STAMP) $(NODE_STAMP) ## zmierz czas budowania i stronę u czytelnika (Lighthouse)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_site.py --katalog $(BOOK)
 
 clean: ## usuń wyniki budowania (_build)
 	rm -rf $(BUILD)

@@ -45,6 +45,20 @@ def copy_book(target: Path) -> Path:
     return target
 
 
+def reader_text(element: object) -> str:
+    """The text of a parsed HTML element as a reader sees it: without hidden elements (the
+    spellings the search index gets, site/indexing.py)."""
+    import copy
+
+    from bs4 import Tag
+
+    assert isinstance(element, Tag)
+    seen = copy.copy(element)
+    for hidden in seen.select("[hidden]"):
+        hidden.decompose()
+    return seen.get_text()
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> Callable[[str | None], Settings]:
     def make(case: str | None = None) -> Settings:

@@ -1,15 +1,19 @@
-"""The site in a real headless Chromium: axe-core on every page, Polish search, keyboard, privacy.
+"""The site in a real headless Chromium: axe-core on every page, reflow, navigation on a phone,
+Polish search, keyboard, privacy.
 
-The site is served from a sub-path (/html/) of a local server, as a county site would host it.
+The site is served from the sub-path of its published address, as a county site would host it.
 Pages and search queries come from the book under test (its chapters, toctree and data
-appendix). Browser tests skip only when no browser is installed and CI is not set; under
-CI=true a missing browser fails the run (.ci/run installs Debian's chromium).
+appendix). axe-core is the version pinned in package.json, from node_modules (`npm ci`, which
+`make test` runs). Browser tests skip only when no browser (or no node_modules) is installed
+and CI is not set; under CI=true a missing one fails the run (.ci/run installs Debian's
+chromium, nodejs and npm).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import json
 import os
 import re
 import shutil
@@ -19,7 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote, urlparse
+from urllib.parse import quote, urljoin, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
@@ -44,6 +48,43 @@ ARGS = [
 if CHROMIUM is None and not os.environ.get("CI"):
     pytest.skip("no Chromium on this machine", allow_module_level=True)
 
+REPO = Path(__file__).resolve().parent.parent
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+AXE_VERSION = json.loads((REPO / "package.json").read_text(encoding="utf-8"))["devDependencies"]["axe-core"]
+# Rules of every WCAG 2.0–2.2 level A and AA success criterion, enabled on top of axe's defaults
+# (some of them, e.g. the experimental ones, are off by default).
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+DESKTOP = {"width": 1366, "height": 768}
+PHONE = {"width": 390, "height": 844}
+NARROW = {"width": 320, "height": 640}  # WCAG 1.4.10: 1280 px at 400 % zoom
+AXE_RUN = """async tags => {
+    const rules = {};
+    for (const rule of axe.getRules(tags)) rules[rule.ruleId] = {enabled: true};
+    const {violations} = await axe.run(document, {rules, resultTypes: ['violations']});
+    return violations.map(v => [v.id, v.nodes.slice(0, 3).map(n => n.target.join(' '))]);
+}"""
+# Elements sticking out to the right of the window, outside any element that scrolls sideways
+# itself (the allowed way for a wide table or code block).
+WIDE_ELEMENTS = """() => {
+    const width = window.innerWidth;
+    const scrolls = el => {
+        for (let p = el.parentElement; p; p = p.parentElement) {
+            const o = getComputedStyle(p).overflowX;
+            if (o === 'auto' || o === 'scroll') return true;
+        }
+        return false;
+    };
+    const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + [...el.classList].map(c => '.' + c).join('');
+    const wide = [];
+    for (const el of document.body.querySelectorAll('*')) {
+        const right = el.getBoundingClientRect().right;
+        if (right > width + 0.5 && !scrolls(el)) wide.push(`${name(el)}: ${Math.round(right)} px`);
+    }
+    return {scrollWidth: document.documentElement.scrollWidth, width, wide: wide.slice(0, 15)};
+}"""
+IN_MENU = "document.activeElement?.closest('dialog#handbook-menu') !== null"
+
 # How a reader types Polish on a keyboard without Polish letters.
 FOLD = str.maketrans("ąćęłńóśźż", "acelnoszz")
 
@@ -55,13 +96,21 @@ def fold(text: str) -> str:
 @dataclass(frozen=True)
 class Served:
     settings: Settings
-    base: str  # http://127.0.0.1:<port>/html/
+    base: str  # http://127.0.0.1:<port>/<the published sub-path>/
     pages: list[str]  # every HTML page by its path in the site
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
+    prefix = "/"  # the sub-path the site is published under
+
     def log_message(self, *args: object) -> None:
         pass
+
+    def translate_path(self, path: str) -> str:
+        # Outside the site's sub-path nothing exists, as on the county's server.
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "_brak_")
+        return super().translate_path("/" + path.removeprefix(self.prefix))
 
 
 def site_pages(html: Path) -> list[str]:
@@ -74,12 +123,16 @@ def site_pages(html: Path) -> list[str]:
 
 @contextmanager
 def serve(settings: Settings) -> Iterator[Served]:
-    """The build folder over HTTP, so the site lives under /html/ like on a county's server."""
-    handler = functools.partial(_Quiet, directory=str(settings.build_dir))
+    """The site over HTTP under the sub-path of its published address (settings [strona]
+    adres), as on the county's server: the 404 page's absolute links work only there."""
+    prefix = urlparse(settings.site.base_url).path or "/"
+    handler = functools.partial(
+        type("_Site", (_Quiet,), {"prefix": prefix}), directory=str(settings.html_dir)
+    )
     server = socketserver.TCPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        base = f"http://127.0.0.1:{server.server_address[1]}/{settings.html_dir.name}/"
+        base = f"http://127.0.0.1:{server.server_address[1]}{prefix}"
         yield Served(settings, base, site_pages(settings.html_dir))
     finally:
         server.shutdown()
@@ -197,26 +250,234 @@ def _misses(served: Served, browser, queries: list[tuple[str, str]]) -> dict[str
     return misses
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_axe_finds_nothing_on_any_page(site, browser, scheme):
-    from axe_playwright_python.sync_playwright import Axe
+@pytest.fixture(scope="module")
+def axe_script() -> Path:
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail("node_modules/axe-core is missing under CI=true; `make test` runs npm ci")
+        pytest.skip("no node_modules/axe-core: run `npm ci --no-audit --no-fund` (make test does)")
+    return AXE
 
-    page = browser.new_page(color_scheme=scheme)
-    axe = Axe()
+
+def run_axe(page, axe_script: Path) -> list[list[object]]:
+    """Violations on the page as it is now (axe injected once per loaded document)."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(axe_script))
+        assert page.evaluate("axe.version") == AXE_VERSION
+    return page.evaluate(AXE_RUN, WCAG_TAGS)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_on_any_page(site, browser, axe_script, scheme):
+    page = browser.new_page(color_scheme=scheme, viewport=DESKTOP)
     found = {}
     for name in site.pages:
+        page.set_viewport_size(DESKTOP)
         page.goto(site.base + name)
         page.wait_for_load_state("networkidle")
         theme = page.evaluate("document.documentElement.dataset.theme")
         assert theme == scheme, (name, theme)
-        violations = axe.run(page).response["violations"]
-        if violations:
-            found[name] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations]
+        for viewport in (DESKTOP, PHONE):
+            page.set_viewport_size(viewport)
+            violations = run_axe(page, axe_script)
+            if violations:
+                found[f"{name} @ {viewport['width']} px"] = violations
     page.close()
-    assert found == {}
+    assert found == {}, "axe-core violations (rule, first elements):\n" + "\n".join(
+        f"{where}: {violations}" for where, violations in found.items()
+    )
     expected = {html_name(d) for d in chapters(site.settings)}
     expected |= {"index.html", html_name(site.settings.accessibility.page), "search.html", "404.html"}
     assert expected <= set(site.pages)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_finds_nothing_in_the_open_menu(site, browser, axe_script, scheme):
+    page = browser.new_page(color_scheme=scheme, viewport=PHONE)
+    page.goto(site.base + html_name(first_chapter(site.settings)))
+    page.locator("#handbook-menu-button").click()
+    page.locator("dialog#handbook-menu").wait_for()
+    assert run_axe(page, axe_script) == []
+    page.close()
+
+
+def test_no_page_scrolls_sideways_at_320_px(site, browser):
+    page = browser.new_page(viewport=NARROW)
+    found = {}
+    for name in site.pages:
+        page.goto(site.base + name, wait_until="load")
+        result = page.evaluate(WIDE_ELEMENTS)
+        if result["scrollWidth"] > result["width"]:
+            found[name] = result
+    page.close()
+    assert found == {}, "pages wider than 320 px (elements sticking out):\n" + "\n".join(
+        f"{name}: scrollWidth {r['scrollWidth']} px; {r['wide'] or 'no element: unbroken text?'}"
+        for name, r in found.items()
+    )
+
+
+# --- Navigation: the chapter menu on a phone, the page's contents, the way home ----------------
+
+
+def chapter_paths(served: Served) -> list[str]:
+    """URL paths of the pages the home page's table of contents lists (its first level)."""
+    home = served.base + "index.html"
+    soup = BeautifulSoup((served.settings.html_dir / "index.html").read_text(encoding="utf-8"), "html.parser")
+    paths = []
+    for link in soup.select(".toctree-wrapper li.toctree-l1 > a[href]"):
+        path = urlparse(urljoin(home, link["href"])).path
+        if path not in paths:
+            paths.append(path)
+    assert paths, "the home page has no table of contents"
+    return paths
+
+
+def _other_chapter_link(page, served: Served):  # type: ignore[no-untyped-def]
+    """A link in the open menu to a chapter other than the current page, and the URL it leads to."""
+    chapters_ = chapter_paths(served)
+    links = page.locator("dialog#handbook-menu a[href]")
+    paths = links.evaluate_all("els => els.map(e => new URL(e.href).pathname)")
+    current = urlparse(page.url).path
+    index = next(i for i, path in enumerate(paths) if path in chapters_ and path != current)
+    return links.nth(index), paths[index]
+
+
+def _menu_state(page) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return page.evaluate(
+        """() => {
+            const dialog = document.querySelector('dialog#handbook-menu');
+            const button = document.getElementById('handbook-menu-button');
+            return {
+                open: dialog.open,
+                modal: dialog.matches(':modal'),
+                expanded: button.getAttribute('aria-expanded'),
+                focusInside: document.activeElement?.closest('dialog#handbook-menu') !== null,
+                focusOnButton: document.activeElement === button,
+            };
+        }"""
+    )
+
+
+def test_every_page_links_home_and_chapters_list_their_contents(site):
+    html = site.settings.html_dir
+    chapter_pages = {html_name(d) for d in chapters(site.settings)}
+    problems = {}
+    for name in site.pages:
+        soup = BeautifulSoup((html / name).read_text(encoding="utf-8"), "html.parser")
+        # 404.html is served at any missing address, so its links start from the site's own
+        # (published) path, not from where this test serves it.
+        base = site.base
+        if name == "404.html" and (home := soup.select_one("header a.handbook-home[href]")):
+            base = urljoin(site.base, urljoin(home["href"], "."))
+        page_url = base + name
+        home = soup.select_one("header a.handbook-home[href]")
+        if home is None or urljoin(page_url, home["href"]) not in {base, base + "index.html"}:
+            problems[name] = f"header a.handbook-home: {home}"
+        search = soup.select_one("a.handbook-search-button")
+        if search is not None and urljoin(page_url, search["href"]) != base + "search.html":
+            problems[name] = f"a.handbook-search-button: {search}"
+        article = soup.select_one("[data-pagefind-body], article") or soup
+        if name in chapter_pages and article.select("h2"):
+            summary = soup.select_one('nav[aria-label="Na tej stronie"] details > summary')
+            if summary is None or not summary.find_parent("details").select("a[href]"):
+                problems[name] = "no „Na tej stronie” <details> with links"
+    assert problems == {}
+
+
+def test_menu_button_on_phones_sidebar_on_wide_screens(site, browser):
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site.base + html_name(first_chapter(site.settings)))
+    button = page.locator("header #handbook-menu-button")
+    assert button.is_visible()
+    assert "Spis treści" in button.inner_text()
+    assert button.get_attribute("aria-controls") == "handbook-menu"
+    assert button.get_attribute("aria-expanded") == "false"
+    for width, phone_layout in ((1023, True), (1024, False), (DESKTOP["width"], False)):
+        page.set_viewport_size({"width": width, "height": 768})
+        assert button.is_visible() == phone_layout, width
+        if not phone_layout:
+            assert page.locator("nav#handbook-nav").is_visible(), width
+    page.close()
+
+
+def test_menu_opens_by_tap_and_leads_to_a_chapter(site, browser):
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(site.base + html_name(first_chapter(site.settings)))
+    page.locator("#handbook-menu-button").tap()
+    dialog = page.locator("dialog#handbook-menu")
+    dialog.wait_for()
+    state = _menu_state(page)
+    assert state["open"] and state["modal"] and state["expanded"] == "true", state
+    assert state["focusInside"], state
+    paths = dialog.locator("a[href]").evaluate_all("els => els.map(e => new URL(e.href).pathname)")
+    assert set(chapter_paths(site)) <= set(paths)
+    assert "Zamknij" in dialog.get_by_role("button", name="Zamknij").inner_text()
+    link, target = _other_chapter_link(page, site)
+    link.tap()
+    page.wait_for_url(lambda url: urlparse(url).path == target)
+    context.close()
+
+
+def test_menu_by_keyboard_only(site, browser):
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site.base + html_name(first_chapter(site.settings)))
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "handbook-menu-button":
+            break
+    else:
+        pytest.fail("#handbook-menu-button is not reachable with Tab")
+    page.keyboard.press("Enter")
+    page.locator("dialog#handbook-menu").wait_for()
+    assert page.evaluate(IN_MENU)
+    _, target = _other_chapter_link(page, site)
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        assert page.evaluate(IN_MENU), "Tab left the open menu"
+        if page.evaluate("new URL(document.activeElement.href || location.href).pathname") == target:
+            break
+    else:
+        pytest.fail(f"no Tab reaches the link to {target} in the menu")
+    page.keyboard.press("Enter")
+    page.wait_for_url(lambda url: urlparse(url).path == target)
+    page.close()
+
+
+def test_menu_closes_with_escape_and_its_button_and_gives_focus_back(site, browser):
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site.base + html_name(first_chapter(site.settings)))
+    button = page.locator("#handbook-menu-button")
+    dialog = page.locator("dialog#handbook-menu")
+    button.focus()
+    page.keyboard.press("Space")
+    dialog.wait_for()
+    state = _menu_state(page)
+    assert state["open"] and state["focusInside"] and state["expanded"] == "true", state
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    state = _menu_state(page)
+    assert not state["open"] and state["focusOnButton"] and state["expanded"] == "false", state
+    page.keyboard.press("Enter")
+    dialog.wait_for()
+    dialog.get_by_role("button", name="Zamknij").click()
+    dialog.wait_for(state="hidden")
+    state = _menu_state(page)
+    assert not state["open"] and state["focusOnButton"] and state["expanded"] == "false", state
+    page.close()
+
+
+def test_page_contents_open_with_enter_on_a_phone(site, browser):
+    page = browser.new_page(viewport=PHONE)
+    page.goto(site.base + html_name(first_chapter(site.settings)))
+    details = page.locator('nav[aria-label="Na tej stronie"] details')
+    assert details.evaluate("d => d.open") is False  # closed on a phone, above the text
+    details.locator("summary").focus()
+    page.keyboard.press("Enter")
+    assert details.evaluate("d => d.open") is True
+    links = details.locator("a[href]")
+    assert links.count() > 0 and links.first.is_visible()
+    page.close()
 
 
 def test_each_chapter_is_found_by_a_word_of_its_title(site, browser):
@@ -236,7 +497,7 @@ def test_search_shows_chapter_and_excerpt(site, browser):
     page.goto(site.base + "search.html?q=" + quote(word))
     first = page.locator(".pagefind-ui__result").first
     first.wait_for()
-    assert first.locator(".pagefind-ui__result-title").inner_text().strip()
+    assert first.locator(".pagefind-ui__result-title").first.inner_text().strip()  # then sub-results
     excerpt = first.locator(".pagefind-ui__result-excerpt").first.inner_text()
     assert fold(word) in fold(excerpt)
     page.close()
@@ -245,27 +506,34 @@ def test_search_shows_chapter_and_excerpt(site, browser):
 def test_keyboard_path_from_skip_link_to_search(site, browser):
     start = html_name(first_chapter(site.settings))
     queries = search_queries(site)
-    _, typed, _ = next((q for q in queries if q[2] == start), queries[0])
+    word, typed, _ = next((q for q in queries if q[2] == start), queries[0])
     page = browser.new_page()
     page.goto(site.base + start)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent.trim()") == "Przejdź do treści"
     for _ in range(12):
         page.keyboard.press("Tab")
-        label = page.evaluate(
-            "document.activeElement.getAttribute('aria-label') || document.activeElement.textContent"
-        )
-        if "Szukaj" in label:
+        if page.evaluate("document.activeElement.textContent.trim()") == "Szukaj":
             break
     else:
-        pytest.fail("the search button is not reachable with Tab")
+        pytest.fail("the search link is not reachable with Tab")
+    assert page.evaluate("document.activeElement.tagName") == "A"
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline == "solid"  # focus is visible (the engine's identity stylesheet)
+    assert outline == "solid"  # focus is visible
     page.keyboard.press("Enter")
+    page.wait_for_url("**/search.html")
+    for _ in range(12):
+        if page.evaluate("document.activeElement.matches('input[type=search], input[type=text]')"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        pytest.fail("the search field is not reachable with Tab")
     page.keyboard.type(typed)
-    page.keyboard.press("Enter")
-    page.wait_for_url(f"**/search.html?q={typed}")
-    page.locator(".pagefind-ui__result").first.wait_for()
+    _wait_for_results(page, typed)
+    # A result shows placeholders („. . .”) until its page's data has loaded.
+    title = page.locator(".pagefind-ui__result-title").first
+    title.wait_for()
+    assert fold(word) in fold(page.locator(".pagefind-ui__result").first.inner_text())
     page.close()
 
 

@@ -172,28 +172,42 @@ def test_every_declared_chart_appears_once_with_alt_and_number(site, pages):
 
 
 def test_footer_and_banner_notices(site, pages):
+    from handbook.site.strings import site_strings
+
     settings = site.settings
+    strings = site_strings(settings)
     funding = normalise(settings.project.funding_notice)
-    notice = normalise(settings.data.notice)
     for name, page in pages.items():
-        footer = page.select_one("footer.bd-footer-content")
+        footer = page.select_one("footer.handbook-footer")
         assert footer is not None, name
-        text = normalise(footer.get_text(" "))
-        assert funding in text, name
-        banner = page.select_one(".bd-header-announcement")
+        assert funding in normalise(footer.get_text(" ")), name
+        banner = page.select_one(".handbook-notice")
         if settings.data.illustrative:
-            assert notice in text, name
-            assert banner is not None and notice in normalise(banner.get_text(" ")), name
+            # One short line at the top of every page; the same warning is not repeated below.
+            assert banner is not None, name
+            assert normalise(strings["notice_short"]) in normalise(banner.get_text(" ")), name
+            assert normalise(settings.data.notice) not in normalise(footer.get_text(" ")), name
         else:
-            assert banner is None or not banner.get_text(strip=True), name
+            assert banner is None, name
 
 
 def test_identity(site, pages):
+    from handbook.site.strings import site_strings
+
     settings = site.settings
-    # Every page's title names the publication (html_title), whatever the home page's heading.
-    for name in ("index.html", f"{first_chapter(settings)}.html"):
-        assert settings.publication.title in pages[name].title.get_text(), name
-    css = (settings.html_dir / "_static" / "tozsamosc.css").read_text(encoding="utf-8")
+    strings = site_strings(settings)
+    # The home page's title is the publication's; every other page's names the project.
+    assert normalise(pages["index.html"].title.get_text()) == normalise(settings.publication.title)
+    chapter = pages[f"{first_chapter(settings)}.html"]
+    assert normalise(settings.project.name) in normalise(chapter.title.get_text())
+    for name, page in pages.items():
+        header = page.select_one("header.handbook-header")
+        home = header.select_one("a.handbook-home")
+        assert normalise(settings.county.name) in normalise(home.get_text(" ")), name
+        footer_links = {a["href"] for a in page.select("footer.handbook-footer a")}
+        for url in (strings["county_url"], strings["bip_url"]):
+            assert not url or url in footer_links, (name, url)
+    css = (settings.html_dir / "_static" / "handbook.css").read_text(encoding="utf-8")
     assert settings.colours.primary in css
     assert "@media print" in css
 
@@ -281,16 +295,23 @@ def test_every_footer_links_to_the_data_and_the_statement(site, pages):
             assert href(name, target, settings.site.base_url) in links, f"{name} → {target}"
 
 
-def test_no_single_letter_word_before_an_ordinary_space(pages):
+def test_no_single_letter_word_before_an_ordinary_space(site, pages):
+    # The whole page: chapter text, and the frame's strings from templates and settings (title,
+    # notice, header, footer), also in the attributes a reader meets (alt, labels, description).
     pattern = re.compile(r"(?<![\w\-])[aiouwzAIOUWZ] (?=\S)")
     bad = []
-    for name, page in pages.items():
-        article = page.select_one("article")
-        if article is None:
-            continue
-        for code in article.select("code, pre, script, style"):
+    for name in pages:
+        page = BeautifulSoup((site.settings.html_dir / name).read_text(encoding="utf-8"), "html.parser")
+        for code in page.select("code, pre, script, style, kbd, [hidden]"):
             code.decompose()
-        for text in article.find_all(string=True):
+        texts = [str(text) for text in page.find_all(string=True)]
+        texts += [
+            str(element[attribute])
+            for element in page.find_all(True)
+            for attribute in ("alt", "aria-label", "title", "content")
+            if element.get(attribute)
+        ]
+        for text in texts:
             bad += [
                 f"{name}: …{text[max(0, m.start() - 15) : m.end() + 15]}…" for m in pattern.finditer(text)
             ]
@@ -311,8 +332,11 @@ def test_reader_metadata_and_sitemap(site, pages):
     settings = site.settings
     base = settings.site.base_url
     sitemap = (settings.html_dir / "sitemap.xml").read_text(encoding="utf-8")
+    hidden = {"poradnik-autora"}
     for docname in sources(settings):
-        assert f"<loc>{base}{html_name(docname)}</loc>" in sitemap, docname
+        # The home page by the site's address; the author's guide is not for readers.
+        url = base if docname == "index" else base + html_name(docname)
+        assert (f"<loc>{url}</loc>" in sitemap) is (docname not in hidden), docname
     for docname in chapters(settings):
         page = pages[html_name(docname)]
         h1 = page.select_one("article h1")
@@ -321,7 +345,9 @@ def test_reader_metadata_and_sitemap(site, pages):
         assert normalise(page.select_one('meta[property="og:title"]')["content"]) == normalise(h1.get_text())
         assert page.select_one('meta[property="og:url"]')["content"] == base + html_name(docname)
         assert page.select_one('meta[property="og:locale"]')["content"] == "pl_PL"
-        assert "Ostatnia aktualizacja" in page.select_one("footer.bd-footer-content").get_text()
+        assert "Ostatnia aktualizacja" in page.select_one("footer.handbook-footer").get_text()
+        summary = normalise(chapters(settings)[docname].streszczenie)
+        assert normalise(page.select_one('meta[name="description"]')["content"]) == summary
 
 
 def test_accessibility_statement(site, pages):

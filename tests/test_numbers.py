@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import reader_text
 from handbook.build.staging import build_site
 from handbook.data.load import load_tables
 from handbook.errors import HandbookError
@@ -332,7 +333,7 @@ def test_role_inserts_the_numbers(built):
     result = build_site(built, "html", echo=False)
     assert result.ok, result.warnings
     page = BeautifulSoup((built.html_dir / "rozdzial.html").read_text(encoding="utf-8"), "html.parser")
-    text = " ".join(page.select_one("article").get_text().replace(NB, " ").split())
+    text = " ".join(reader_text(page.select_one("article")).replace(NB, " ").split())
     assert "Kurs ukończyło 8 z 12 osób (67%), w Jarzębinach 3." in text
     assert "Zajęcia trwały 16 marca – 9 listopada 2024 r., pierwsze odbyły się 16 marca 2024 r." in text
     # The date's „r.” and the author's full stop are one dot.

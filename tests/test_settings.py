@@ -249,3 +249,43 @@ def test_the_statement_page_must_exist(tmp_path):
     (problem,) = raised.value.problems
     assert "nie ma strony „deklaracjaa” (pliku handbook/deklaracjaa.md)" in problem.message
     assert problem.line == _line_of(tmp_path, "strona =")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            'strona = "https://powiat.example.org"',
+            'strona = "http://powiat.example.org"',
+            "pole „powiat.strona”: podaj adres strony zaczynający się od https://",
+        ),
+        (
+            'bip = "https://bip.powiat.example.org"',
+            'bip = "mailto:bip@example.org"',
+            "pole „powiat.bip”: podaj adres strony zaczynający się od https://",
+        ),
+        (
+            'bip = "https://bip.powiat.example.org"',
+            'bip = "https://bip.example.org/\\"onclick=\\"x"',
+            "pole „powiat.bip”",
+        ),
+        (
+            "ilustracyjne = true",
+            'ilustracyjne = true\nuwaga_krotka = "' + "d" * 101 + '"',
+            "pole „dane.uwaga_krotka”: krótka uwaga to jeden wiersz, najwyżej 100 znaków",
+        ),
+    ],
+)
+def test_county_addresses_and_the_short_notice_are_checked(tmp_path, old, new, expected):
+    with pytest.raises(HandbookError) as error:
+        load_settings(_broken(tmp_path, old, new))
+    message = str(error.value)
+    assert expected in message
+    assert f"handbook.toml:{_line_of(tmp_path, new.splitlines()[-1][:12])}" in message
+
+
+def test_county_addresses_are_optional(tmp_path):
+    settings = load_settings(_broken(tmp_path, 'strona = "https://powiat.example.org"\n', ""))
+    assert settings.county.website == ""
+    assert settings.county.bip == "https://bip.powiat.example.org"
+    assert settings.data.short_notice == ""

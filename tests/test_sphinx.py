@@ -73,7 +73,8 @@ def test_front_matter_becomes_title_and_byline(mini):
     assert page.select_one("article h1").get_text(" ", strip=True).startswith("1. Rozdział próbny")
     byline = page.select_one(".handbook-byline").get_text(" ", strip=True)
     assert "ekspertka ds. wolontariatu, Fundacja „Zielona Jarzębina”" in byline
-    assert "Status rozdziału: szkic" in byline
+    # The status is said once, by the draft badge.
+    assert byline.count("szkic") == 1 and "WERSJA ROBOCZA – rozdział ma status „szkic”" in byline
     assert "Streszczenie" not in page.select_one("article").get_text()  # no docutils abstract box
 
 
@@ -209,5 +210,7 @@ def test_the_logo_is_drawn_from_the_settings_when_the_book_has_none(mini):
     assert "Sąsiedzka Pracownia Wolontariatu" in logo and "Powiat Modrzewski" in logo
     assert logo.count("<path") == len(mini.county.gminas)  # one segment per gmina
     assert mini.colours.primary in logo
-    page = _page(mini, "index.html")
-    assert page.select_one(".navbar-brand img")["src"].endswith("_static/logo.svg")
+    # The header shows the mark (the icon) beside the county's name in real text.
+    header = _page(mini, "index.html").select_one("header a.handbook-home")
+    assert header.img["src"].endswith("_static/ikona.svg") and header.img["alt"] == ""
+    assert mini.county.name in header.get_text(" ")

@@ -8,6 +8,7 @@ from sphinx.application import Sphinx
 
 from handbook import __version__
 from handbook.pdf.builder import setup_pdf
+from handbook.site.assets import setup_assets
 from handbook.site.html import setup_site
 from handbook.site.math import setup_math
 from handbook.sphinxext.boundary import setup_boundary
@@ -18,6 +19,7 @@ from handbook.sphinxext.opendata import setup_opendata
 from handbook.sphinxext.parser import setup_parser
 from handbook.sphinxext.personal import setup_personal
 from handbook.sphinxext.safety import setup_safety
+from handbook.sphinxext.tables import setup_tables
 from handbook.sphinxext.typography import setup_typography
 
 
@@ -27,6 +29,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Builders
     setup_pdf(app)  # -b typst: the print PDF
     setup_math(app)  # HTML: formulas as MathML written at build time
+    setup_tables(app)  # HTML: every table scrolls sideways in its own box under a fixed caption
     # Parser
     setup_parser(app)  # MyST with the book's config: {{ name }} as plain values, links checked
     # Directives
@@ -42,4 +45,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # Events
     setup_frontmatter(app)  # chapter metadata → heading and byline
     setup_site(app)  # HTML: PDF download link, Pagefind search page
+    setup_assets(app)  # HTML: the page frame's stylesheet, script and strings
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

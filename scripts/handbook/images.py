@@ -193,3 +193,37 @@ def _url_problems(text: str) -> list[str]:
                 "odwołanie wewnątrz pliku"
             ]
     return []
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    """Width and height in CSS pixels (an SVG's viewBox, a raster's pixels); None if unknown.
+
+    A page that knows an image's size keeps its place while it loads: no layout shift.
+    """
+    if path.suffix.lower() == ".svg":
+        try:
+            root = ET.fromstring(path.read_bytes(), parser=DefusedXMLParser(forbid_dtd=True))
+        except (DefusedXmlException, ET.ParseError):
+            return None
+        box = (root.get("viewBox") or "").replace(",", " ").split()
+        if len(box) == 4:
+            try:
+                width, height = float(box[2]), float(box[3])
+            except ValueError:
+                return None
+            return (round(width), round(height)) if width > 0 and height > 0 else None
+        sizes = [
+            re.fullmatch(r"\s*([0-9.]+)\s*(px)?\s*", root.get(name) or "") for name in ("width", "height")
+        ]
+        if all(sizes):
+            return round(float(sizes[0][1])), round(float(sizes[1][1]))  # type: ignore[index]
+        return None
+    try:
+        from PIL import Image
+    except ImportError:
+        return None
+    try:
+        with Image.open(path) as image:
+            return image.size
+    except OSError:
+        return None

@@ -44,6 +44,15 @@ def _url(value: str) -> str:
     return value
 
 
+def _web_url(value: str) -> str:
+    if value and not _WEB.fullmatch(value):
+        raise invalid(
+            "podaj adres strony zaczynający się od https://, bez spacji, cudzysłowów, nawiasów "
+            f"klamrowych i znaków < > ` \\, np. https://www.powiat.example.pl (jest: „{value}”)"
+        )
+    return value
+
+
 def _base_url(value: str) -> str:
     if not _BASE.fullmatch(value):
         raise invalid(
@@ -62,6 +71,8 @@ def _email(value: str) -> str:
 
 # Links printed on every page: only web addresses and e-mail, never a script.
 Url = Annotated[str, AfterValidator(_url)]
+# A website: https only (a county's site, its BIP).
+WebUrl = Annotated[str, AfterValidator(_web_url)]
 
 
 class Publication(Declared):
@@ -116,6 +127,12 @@ class County(Declared):
     name: str = Field(alias="nazwa", min_length=1)
     government_partner: str = Field(alias="partner_samorzadowy", default="")
     gminas: tuple[str, ...] = Field(alias="gminy", min_length=1)
+    # The county's name in the genitive („Powiatu Nowodworskiego”) for „Strona …”; empty: the
+    # engine inflects the usual „Powiat …ski” itself, or uses a form that needs no inflection.
+    name_genitive: str = Field(alias="nazwa_dopelniacz", default="")
+    # The county's website and its Biuletyn Informacji Publicznej, linked on every page.
+    website: WebUrl = Field(alias="strona", default="")
+    bip: WebUrl = Field(alias="bip", default="")
 
 
 class Partnership(Declared):
@@ -130,9 +147,25 @@ class Organisation(Declared):
     role: str = Field(alias="rola", min_length=1)
 
 
+# The one-line notice at the top of every page: longer ones wrap on a phone.
+SHORT_NOTICE_MAX = 100
+
+
 class DataSettings(Declared):
     illustrative: bool = Field(alias="ilustracyjne")
     notice: str = Field(alias="uwaga", default="")
+    # One line of the notice for the top of every page; empty: derived from `uwaga`.
+    short_notice: str = Field(alias="uwaga_krotka", default="")
+
+    @field_validator("short_notice")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        if len(value) > SHORT_NOTICE_MAX or "\n" in value:
+            raise invalid(
+                f"krótka uwaga to jeden wiersz, najwyżej {SHORT_NOTICE_MAX} znaków (jest: {len(value)}); "
+                "pełną treść wpisz w polu „uwaga”"
+            )
+        return value
 
 
 class Colours(Declared):

@@ -12,7 +12,9 @@ from urllib.parse import urlparse
 
 from handbook import fmt
 from handbook.identity import Identity, identity
+from handbook.images import image_size
 from handbook.settings import Settings
+from handbook.site.assets import page_strings
 from handbook.site.html import PDF_FOLDER, THEME
 from handbook.site.math import RENDERER as MATH_RENDERER
 from handbook.sphinxext.typography import polish_spacing
@@ -26,14 +28,6 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
     pub, project = settings.publication, settings.project
     ident = identity(settings)
     partnership = f"Partnerstwo projektu „{project.name}”"
-    notices = [escape(project.funding_notice)]
-    if settings.data.illustrative:
-        notices.append(f"<strong>Uwaga:</strong> {escape(settings.data.notice)}")
-    licence = escape(pub.licence)
-    if pub.licence_url:
-        licence = f'<a href="{escape(pub.licence_url)}">{licence}</a>'
-    notices.append(f"Treść udostępniona na licencji {licence}.")
-    footer = "".join(f'<p class="handbook-footer-note">{n}</p>' for n in notices)
     return {
         "project": pub.title,
         "author": partnership,
@@ -44,7 +38,6 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "extensions": [
             "myst_parser",
             "notfound.extension",
-            "sphinxext.opengraph",
             "handbook.extension",
         ],
         "source_suffix": {".md": "markdown"},
@@ -78,68 +71,34 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "html_short_title": project.name,
         "html_logo": str(ident.logo),
         "html_favicon": str(ident.icon),
+        # The book's logo above the home page's title, in the variant for the reader's theme.
+        "handbook_logo": {
+            "light": ident.logo.name,
+            "dark": ident.logo_dark.name,
+            "alt": ident.description,
+            "size": image_size(ident.logo),
+        },
+        # The logo files (identity.py); the stylesheet and the script come from site/assets.py.
         "html_static_path": [str(THEME / "static"), str(ident.logo.parent)],
-        "html_css_files": ["tozsamosc.css"],
         "html_context": {
             "kolor_podstawowy": settings.colours.primary,
             "kolor_akcent": settings.colours.accent,
+            "handbook_site": page_strings(settings),
         },
+        "handbook_book_description": " ".join(pub.subtitle.split()),
         "html_copy_source": False,
         "html_show_sourcelink": False,
         # Build date, from SOURCE_DATE_EPOCH when set (reproducible builds).
         "html_last_updated_fmt": "%d.%m.%Y",
         # Also the address of every page in sitemap.xml (site/html.py).
         "html_baseurl": settings.site.base_url,
-        "ogp_site_url": settings.site.base_url,
-        "ogp_site_name": pub.title,
-        "ogp_type": "book",
-        "ogp_enable_meta_description": True,
-        # Social cards would be drawn with fonts from the internet; the site makes no such request.
-        "ogp_social_cards": {"enable": False},
-        "ogp_custom_meta_tags": ['<meta property="og:locale" content="pl_PL">'],
         "notfound_urls_prefix": urlparse(settings.site.base_url).path,
-        "notfound_context": {
-            "title": "Nie znaleziono strony",
-            "body": (
-                "<h1>Nie znaleziono strony</h1><p>"
-                + polish_spacing(
-                    "Pod tym adresem nie ma strony podręcznika. Mogła zostać przeniesiona "
-                    "albo adres zawiera literówkę."
-                )
-                + '</p><p>Przejdź do <a href="'
-                + escape(settings.site.base_url)
-                + '">strony głównej '
-                + polish_spacing("podręcznika</a> albo skorzystaj z wyszukiwarki.")
-                + "</p>"
-            ),
-        },
+        "notfound_context": not_found_page(settings),
         # Whether the site offers the PDF: set from the PDF that exists when the site is built.
         "handbook_pdf_link": f"{PDF_FOLDER}/{settings.pdf_file.name}" if settings.pdf_file.exists() else "",
-        "html_theme_options": {
-            "home_page_in_toc": True,
-            "show_navbar_depth": 1,
-            "toc_title": "Na tej stronie",
-            "search_bar_text": "Szukaj w podręczniku…",
-            # The theme's own toggle has an untranslatable English title.
-            "article_header_start": ["handbook-toggle-primary.html"],
-            "use_download_button": False,
-            "use_fullscreen_button": False,
-            "extra_footer": footer,
-            "footer_content_items": [
-                "author.html",
-                "copyright.html",
-                "last-updated.html",
-                "extra-footer.html",
-                "handbook-links.html",
-            ],
-            "announcement": (escape(settings.data.notice) if settings.data.illustrative else ""),
-            "logo": {
-                # Printed into alt="…" by the theme as it is: escaped here.
-                "alt_text": escape(f"{pub.title} — strona główna"),
-                "image_light": f"_static/{ident.logo.name}",
-                "image_dark": f"_static/{ident.logo_dark.name}",
-            },
-        },
+        # The page frame is the engine's (site/theme/templates/layout.html); of the theme's
+        # options only these still matter.
+        "html_theme_options": {"home_page_in_toc": True, "toc_title": "Na tej stronie"},
         "handbook_frontmatter_exempt": list(settings.pages_without_front_matter),
         "handbook_accessibility_page": settings.accessibility.page,
         "handbook_charts_dir": str(settings.charts_dir),
@@ -147,6 +106,21 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "handbook_data_notice": settings.data.notice if settings.data.illustrative else "",
         "handbook_code_digest": code_digest(),
         "handbook_pdf": pdf_config(settings, ident),
+    }
+
+
+def not_found_page(settings: Settings) -> dict[str, str]:
+    """The 404 page, in the strings every page uses (site/strings.py)."""
+    from handbook.site.strings import site_strings
+
+    s = {key: escape(value) for key, value in site_strings(settings).items()}
+    return {
+        "title": s["not_found_title"],
+        "body": (
+            f"<h1>{s['not_found_title']}</h1><p>{s['not_found_text']}</p><p>{s['not_found_home_before']} "
+            f'<a href="{escape(settings.site.base_url)}">{s["not_found_home"]}</a> '
+            f"{s['not_found_home_after']}</p>"
+        ),
     }
 
 

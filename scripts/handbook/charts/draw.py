@@ -23,11 +23,9 @@ from handbook.charts.describe import coloured
 from handbook.charts.frame import ChartData, Series
 from handbook.charts.spec import ChartSpec
 from handbook.charts.style import (
-    FIGURE_HEIGHT_IN,
-    FIGURE_WIDTH_IN,
     GREY,
-    LABEL_SIZE,
-    TICK_SIZE,
+    PRINT,
+    Medium,
     Style,
     mark_illustrative,
     new_figure,
@@ -37,11 +35,7 @@ from handbook.charts.style import (
 )
 
 HORIZONTAL = ("słupki poziome", "hantle")
-# Category labels of a horizontal chart may take this share of the figure's width.
-LABEL_SHARE = 0.32
 # More points than this on a line: only the last value of each series is written.
-# Time axes with more periods than this name only some of them.
-MAX_TIME_LABELS = 10
 MAX_POINT_LABELS = 15
 MAX_LINES = 3
 POINTS_PER_INCH = 72.0
@@ -53,6 +47,7 @@ class Panel:
 
     ax: Axes
     series: tuple[Series, ...]
+    medium: Medium
     labels: list[Text] = field(default_factory=list)
     # Segment labels inside stacked bars: dropped where they do not fit their segment.
     inner: list[tuple[Text, Rectangle | tuple[float, float, float]]] = field(default_factory=list)
@@ -60,30 +55,32 @@ class Panel:
     integer: bool = False
 
 
-def draw(spec: ChartSpec, data: ChartData, style: Style) -> Figure:
-    """The Figure of a declared chart (house style must be active)."""
+def draw(spec: ChartSpec, data: ChartData, style: Style, medium: Medium = PRINT) -> Figure:
+    """The Figure of a declared chart drawn for *medium* (its house style must be active)."""
     horizontal = spec.kind in HORIZONTAL
-    labels = _thinned(_wrapped_labels(data.labels, horizontal), data)
+    labels = _thinned(_wrapped_labels(data.labels, horizontal, medium), data, medium)
     panels_count = len(data.series) if spec.layout == "panele" else 1
-    figure = new_figure(_height(spec, data, labels, horizontal, panels_count))
+    # Horizontal panels side by side share their categories; stacked, each names them.
+    stacked = horizontal and panels_count > 1 and medium.stacked_panels
+    figure = new_figure(_height(spec, data, labels, horizontal, panels_count, medium), medium)
     if spec.layout == "panele":
-        if horizontal:
+        if horizontal and not stacked:
             axes = figure.subplots(1, panels_count, sharey=True, squeeze=False)[0]
         else:
-            axes = figure.subplots(panels_count, 1, sharex=True, squeeze=False)[:, 0]
-        panels = [Panel(ax, (s,)) for ax, s in zip(axes, data.series, strict=True)]
+            axes = figure.subplots(panels_count, 1, sharex=not horizontal, squeeze=False)[:, 0]
+        panels = [Panel(ax, (s,), medium) for ax, s in zip(axes, data.series, strict=True)]
     else:
-        panels = [Panel(figure.subplots(), data.series)]
+        panels = [Panel(figure.subplots(), data.series, medium)]
     for panel in panels:
         _mark(spec, data, panel, horizontal)
         _value_axis(spec, panel, horizontal, data)
-    _category_axis(spec, panels, labels, horizontal)
+    _category_axis(spec, panels, labels, horizontal, stacked)
     if spec.layout == "panele":
-        _panel_titles(panels, horizontal)
+        _panel_titles(panels, horizontal and not stacked)
     elif len(data.series) > 1:
-        _legend(figure, spec, data)
+        _legend(figure, spec, data, medium)
     # Stamped before fitting: the stamp takes room from the plot that the labels must respect.
-    mark_illustrative(figure, style)
+    mark_illustrative(figure, style, medium)
     _fit(figure, panels, horizontal)
     return figure
 
@@ -128,14 +125,14 @@ def _bars(spec: ChartSpec, data: ChartData, panel: Panel, horizontal: bool) -> N
                     container,
                     labels=[data.number(v) if v else "" for v in values],
                     label_type="center",
-                    fontsize=LABEL_SIZE,
+                    fontsize=panel.medium.label,
                     color=text_colour(s.colour),
                 )
                 panel.inner += list(zip(texts, container.patches, strict=True))
             base = base + values
         if spec.totals:
             for position, total in zip(positions, base, strict=True):
-                panel.labels.append(_total_label(ax, position, total, data, horizontal))
+                panel.labels.append(_total_label(panel, position, total, data, horizontal))
         return
     width = 0.8 / len(series) if len(series) > 1 else (0.7 if horizontal else 0.62)
     for index, s in enumerate(series):
@@ -159,12 +156,13 @@ def _end_labels(
         container,
         labels=["" if math.isnan(v) else data.number(v) for v in shown],
         padding=3 if horizontal else 2,
-        fontsize=LABEL_SIZE,
+        fontsize=panel.medium.label,
     )
     panel.labels += texts
 
 
-def _total_label(ax: Axes, position: float, total: float, data: ChartData, horizontal: bool) -> Text:
+def _total_label(panel: Panel, position: float, total: float, data: ChartData, horizontal: bool) -> Text:
+    ax, size = panel.ax, panel.medium.label
     text = f"razem {data.number(total)}"
     if horizontal:
         return ax.annotate(
@@ -173,10 +171,10 @@ def _total_label(ax: Axes, position: float, total: float, data: ChartData, horiz
             xytext=(4, 0),
             textcoords="offset points",
             va="center",
-            fontsize=LABEL_SIZE,
+            fontsize=size,
         )
     return ax.annotate(
-        text, (position, total), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=LABEL_SIZE
+        text, (position, total), xytext=(0, 3), textcoords="offset points", ha="center", fontsize=size
     )
 
 
@@ -201,7 +199,7 @@ def _point_labels(spec: ChartSpec, data: ChartData, panel: Panel, x: np.ndarray,
                     xytext=(0, 5),
                     textcoords="offset points",
                     ha="center",
-                    fontsize=LABEL_SIZE,
+                    fontsize=panel.medium.label,
                     color="#222222",
                 )
             )
@@ -224,13 +222,15 @@ def _areas(spec: ChartSpec, data: ChartData, panel: Panel) -> None:
                             data.number(v[i]),
                             ha="center",
                             va="center",
-                            fontsize=LABEL_SIZE,
+                            fontsize=panel.medium.label,
                             color=text_colour(s.colour),
                         )
                         panel.inner.append((text, (x[i], base[i], base[i] + v[i])))
             base = base + v
         if spec.totals:
-            panel.labels += [_total_label(ax, float(i), t, data, False) for i, t in zip(x, base, strict=True)]
+            panel.labels += [
+                _total_label(panel, float(i), t, data, False) for i, t in zip(x, base, strict=True)
+            ]
         return
     for s in panel.series:
         ax.fill_between(x, 0, np.nan_to_num(s.values), color=s.colour, alpha=0.3, linewidth=0)
@@ -261,7 +261,7 @@ def _dumbbells(spec: ChartSpec, data: ChartData, panel: Panel) -> None:
                     textcoords="offset points",
                     ha="right" if left else "left",
                     va="center",
-                    fontsize=LABEL_SIZE,
+                    fontsize=panel.medium.label,
                 )
             )
 
@@ -295,7 +295,7 @@ def _value_axis(spec: ChartSpec, panel: Panel, horizontal: bool, data: ChartData
             axis.set_ticks(ticks)
     title = declared.title if spec.layout != "panele" else ""
     if title:
-        (ax.set_xlabel if horizontal else ax.set_ylabel)(title)
+        (ax.set_xlabel if horizontal else ax.set_ylabel)(_axis_title(ax, title, horizontal, panel.medium))
     if spec.kind in ("słupki", "słupki poziome"):
         ax.tick_params(axis="y" if horizontal else "x", length=0)
 
@@ -305,12 +305,14 @@ def _locator(bins: int | Literal["auto"] = "auto", integer: bool = True) -> MaxN
     return MaxNLocator(nbins=bins, steps=[1, 2, 2.5, 5, 10], integer=integer)
 
 
-def _category_axis(spec: ChartSpec, panels: Sequence[Panel], labels: Sequence[str], horizontal: bool) -> None:
+def _category_axis(
+    spec: ChartSpec, panels: Sequence[Panel], labels: Sequence[str], horizontal: bool, stacked: bool
+) -> None:
     positions = np.arange(len(labels))
     for index, panel in enumerate(panels):
         ax = panel.ax
         if horizontal:
-            if index == 0:
+            if index == 0 or stacked:
                 # Panels share this axis: its labels are set once and hidden on the others.
                 ax.set_yticks(positions, labels)
                 ax.set_ylim(len(labels) - 0.5, -0.5)  # first category on top
@@ -321,20 +323,28 @@ def _category_axis(spec: ChartSpec, panels: Sequence[Panel], labels: Sequence[st
             ax.set_xlim(-0.5, len(labels) - 0.5)
     title = spec.category_axis.title
     if title:
-        last = panels[0].ax if horizontal else panels[-1].ax
-        (last.set_ylabel if horizontal else last.set_xlabel)(title)
+        last = panels[0].ax if horizontal and not stacked else panels[-1].ax
+        (last.set_ylabel if horizontal else last.set_xlabel)(
+            _axis_title(last, title, not horizontal, panels[0].medium)
+        )
 
 
-def _panel_titles(panels: Sequence[Panel], horizontal: bool) -> None:
+def _axis_title(ax: Axes, title: str, across: bool, medium: Medium) -> str:
+    """An axis title broken into lines when it is longer than the figure's side along it."""
+    width, height = ax.get_figure().get_size_inches()  # type: ignore[union-attr]  # axes are on a figure
+    return _wrap(title, (width if across else height) * POINTS_PER_INCH * 0.9, medium.text)
+
+
+def _panel_titles(panels: Sequence[Panel], side_by_side: bool) -> None:
     for panel in panels:
         label = panel.series[0].label
-        if horizontal:
+        if side_by_side:
             panel.ax.set_xlabel(label)
         else:
-            panel.ax.set_title(label, loc="left", fontsize=TICK_SIZE)
+            panel.ax.set_title(label, loc="left", fontsize=panel.medium.tick)
 
 
-def _legend(figure: Figure, spec: ChartSpec, data: ChartData) -> None:
+def _legend(figure: Figure, spec: ChartSpec, data: ChartData, medium: Medium) -> None:
     handles: list[Patch | Line2D] = []
     for index, s in enumerate(data.series):
         if spec.kind in ("słupki", "słupki poziome", "obszar"):
@@ -345,8 +355,8 @@ def _legend(figure: Figure, spec: ChartSpec, data: ChartData) -> None:
             marker = "o" if index == 0 else "D"
             handles.append(Line2D([], [], color=s.colour, marker=marker, linestyle="", label=s.label))
     # Above the plot, outside it: a legend never covers a bar. As many columns as fit.
-    available = FIGURE_WIDTH_IN * POINTS_PER_INCH * 0.95
-    widths = [text_size(s.label, TICK_SIZE)[0] + 30 for s in data.series]
+    available = medium.width * POINTS_PER_INCH * 0.95
+    widths = [text_size(s.label, medium.tick)[0] + 30 for s in data.series]
     columns = len(widths)
     while columns > 1 and _legend_width(widths, columns) > available:
         columns -= 1
@@ -354,7 +364,7 @@ def _legend(figure: Figure, spec: ChartSpec, data: ChartData) -> None:
     rows = math.ceil(len(handles) / columns)
     order = [r * columns + c for c in range(columns) for r in range(rows) if r * columns + c < len(handles)]
     figure.legend(
-        handles=[handles[i] for i in order], loc="outside upper center", ncols=columns, fontsize=TICK_SIZE
+        handles=[handles[i] for i in order], loc="outside upper center", ncols=columns, fontsize=medium.tick
     )
 
 
@@ -366,32 +376,32 @@ def _legend_width(widths: Sequence[float], columns: int) -> float:
 # --- Sizes and fitting ---------------------------------------------------------------------
 
 
-def _thinned(labels: list[str], data: ChartData) -> list[str]:
+def _thinned(labels: list[str], data: ChartData, medium: Medium) -> list[str]:
     """A long time axis names every n-th period (and the last): a date per bar is unreadable."""
-    if data.period is None or len(labels) <= MAX_TIME_LABELS:
+    if data.period is None or len(labels) <= medium.time_labels:
         return labels
-    step = math.ceil(len(labels) / MAX_TIME_LABELS)
+    step = math.ceil(len(labels) / medium.time_labels)
     last = len(labels) - 1
     return [
         label if i % step == 0 and last - i >= step or i == last else "" for i, label in enumerate(labels)
     ]
 
 
-def _wrapped_labels(labels: Sequence[str], horizontal: bool) -> list[str]:
+def _wrapped_labels(labels: Sequence[str], horizontal: bool, medium: Medium) -> list[str]:
     """Category labels broken into lines where they are too long for their place."""
     if horizontal:
-        limit = FIGURE_WIDTH_IN * POINTS_PER_INCH * LABEL_SHARE
+        limit = medium.width * POINTS_PER_INCH * medium.label_share
     else:
         # Each category gets an equal slot of the plot's width (an estimate; rotation follows
         # in _fit_ticks if the drawn labels still collide).
-        plot = (FIGURE_WIDTH_IN - 0.8) * POINTS_PER_INCH
+        plot = (medium.width - 0.8) * POINTS_PER_INCH
         limit = plot / max(len(labels), 1) * 0.92
-    return [_wrap(label, limit) for label in labels]
+    return [_wrap(label, limit, medium.tick) for label in labels]
 
 
-def _wrap(label: str, limit: float) -> str:
+def _wrap(label: str, limit: float, size: float) -> str:
     """The fewest lines within *limit*, split as evenly as possible (no one-word last line)."""
-    if text_size(label)[0] <= limit:
+    if text_size(label, size)[0] <= limit:
         return label
     balanced = label
     for count in range(2, MAX_LINES + 1):
@@ -400,7 +410,7 @@ def _wrap(label: str, limit: float) -> str:
             lines = textwrap.wrap(label, width, break_long_words=False)
             if len(lines) <= count:
                 balanced = "\n".join(lines)
-                if all(text_size(line)[0] <= limit for line in lines):
+                if all(text_size(line, size)[0] <= limit for line in lines):
                     return balanced
                 break
     # Even three lines are too wide (one very long word): the most even three lines.
@@ -408,20 +418,31 @@ def _wrap(label: str, limit: float) -> str:
 
 
 def _height(
-    spec: ChartSpec, data: ChartData, labels: Sequence[str], horizontal: bool, panels_count: int
+    spec: ChartSpec,
+    data: ChartData,
+    labels: Sequence[str],
+    horizontal: bool,
+    panels_count: int,
+    medium: Medium,
 ) -> float:
     legend = 0.3 if spec.layout != "panele" and len(data.series) > 1 else 0.0
+    if legend and medium.width < PRINT.width:
+        legend *= math.ceil(len(data.series) / 2)  # a narrow legend takes a row per two series
     if not horizontal:
         if panels_count > 1:
             return 0.8 + 1.7 * panels_count + legend
-        return FIGURE_HEIGHT_IN + (0.2 if legend else 0.0)
+        return medium.height + (0.2 if legend else 0.0)
     # Horizontal: the figure grows with the categories (and their label lines).
     side_by_side = spec.layout == "obok" and spec.kind != "hantle" and len(data.series) > 1
     bars = len(data.series) if side_by_side else 1
+    # A line of a label in points, as a share of the print size the row heights were set for.
+    scale = medium.tick / PRINT.tick
     rows = 0.0
     for label in labels:
         lines = label.count("\n") + 1
-        rows += max(0.42 + 0.14 * (lines - 1), 0.2 * bars + 0.2)
+        rows += max((0.42 + 0.14 * (lines - 1)) * scale, 0.2 * bars + 0.2)
+    if panels_count > 1 and medium.stacked_panels:
+        return max(2.2, (0.75 + rows) * panels_count + 0.2)
     return max(2.2, 0.95 + rows + legend)
 
 
@@ -439,6 +460,10 @@ def _fit(figure: Figure, panels: Sequence[Panel], horizontal: bool) -> None:
             changed |= _inside(figure, panel, horizontal)
         if not changed:
             break
+    if horizontal:
+        # Widening the axis for its labels may have brought colliding ticks back.
+        for panel in panels:
+            _thin_value_ticks(figure, panel)
     renderer = _renderer(figure)
     for panel in panels:
         for text, place in panel.inner:
@@ -522,12 +547,29 @@ def _inside(figure: Figure, panel: Panel, horizontal: bool) -> bool:
         over_low = frame.y0 - min(b.y0 for b in boxes)
         low, high = ax.get_ylim()
         span = frame.height
+    across = False
+    if not horizontal:
+        # A label wider than its bar ("razem 12" on the first one) must not run into the ticks.
+        across = _inside_across(ax, frame, boxes)
     if over_high <= 0 and over_low <= 0:
-        return False
+        return across
     per_pixel = (high - low) / max(span, 1)
     if over_high > 0:
         high += over_high * per_pixel * 1.1
     if over_low > 0:
         low -= over_low * per_pixel * 1.1
     (ax.set_xlim if horizontal else ax.set_ylim)(low, high)
+    return True
+
+
+def _inside_across(ax: Axes, frame: Bbox, boxes: Sequence[Bbox]) -> bool:
+    """Widen a vertical chart's category axis until its labels lie inside; True if it changed."""
+    margin = 4.0  # pixels of air between a label and the axis line
+    over_left = frame.x0 - min(b.x0 for b in boxes) + margin
+    over_right = max(b.x1 for b in boxes) - frame.x1 + margin
+    if over_left <= 0 and over_right <= 0:
+        return False
+    low, high = ax.get_xlim()
+    per_pixel = (high - low) / max(frame.width, 1)
+    ax.set_xlim(low - max(over_left, 0) * per_pixel * 1.1, high + max(over_right, 0) * per_pixel * 1.1)
     return True

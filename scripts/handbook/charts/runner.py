@@ -1,4 +1,4 @@
-"""Render every declared chart to SVG, redoing only those whose inputs changed, and the manifest."""
+"""Render every declared chart to SVG, for print and for phones, redoing only changed ones; the manifest."""
 
 from __future__ import annotations
 
@@ -20,12 +20,21 @@ from handbook.charts.describe import Table, alt_text, custom_alt, data_table, fr
 from handbook.charts.draw import draw
 from handbook.charts.frame import chart_data
 from handbook.charts.spec import Chart
-from handbook.charts.style import Style, house_style, mark_illustrative
+from handbook.charts.style import NARROW, PRINT, Medium, Style, house_style, mark_illustrative
 from handbook.data import query, schema
 from handbook.data.load import Tables
 from handbook.errors import HandbookError, Problem
 from handbook.products import MANIFEST, ChartEntry, read_manifest
 from handbook.settings import Settings
+
+# The phone drawing of a chart lies next to the print one: ``<name>.svg`` → ``<name>.narrow.svg``
+# (chart names have no dots). The site reads the same convention (sphinxext.charts.narrow_file).
+NARROW_SUFFIX = ".narrow.svg"
+
+
+def narrow_file(file: str) -> str:
+    """The phone drawing's file name of the chart drawn in *file*."""
+    return file.removesuffix(".svg") + NARROW_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -95,27 +104,32 @@ def describe(chart: Chart, tables: Tables, style: Style, settings: Settings) -> 
     return alt, (tuple(columns), rows)
 
 
-def render(chart: Chart, tables: Tables, style: Style, settings: Settings) -> Figure:
-    """The chart's Figure, stamped as illustrative when the data are."""
-    with house_style():
+def render(chart: Chart, tables: Tables, style: Style, settings: Settings, medium: Medium = PRINT) -> Figure:
+    """The chart's Figure drawn for *medium*, stamped as illustrative when the data are."""
+    with house_style(medium):
         if chart.spec.custom:
-            figure = render_custom(chart, settings, tables, style)
-            mark_illustrative(figure, style)
+            # The book's function sizes its own Figure; one made with Figure() alone takes the
+            # medium's size, and its text the medium's sizes, from the style in force.
+            size = {} if medium == PRINT else {"figure.figsize": (medium.width, medium.height)}
+            with matplotlib.rc_context(size):
+                figure = render_custom(chart, settings, tables, style)
+            mark_illustrative(figure, style, medium)
         else:
-            figure = draw(chart.spec, chart_data(chart.spec, tables, style), style)
+            figure = draw(chart.spec, chart_data(chart.spec, tables, style), style, medium)
     return figure
 
 
-def svg_bytes(figure: Figure) -> bytes:
+def svg_bytes(figure: Figure, medium: Medium = PRINT) -> bytes:
     buffer = io.BytesIO()
-    with house_style():
+    with house_style(medium):
         # No date, fixed creator: the same inputs give the same bytes on every machine.
         figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": "handbook"})
     return buffer.getvalue()
 
 
 def render_charts(settings: Settings, tables: Tables, charts: Mapping[str, Chart]) -> RunReport:
-    """Write ``<name>.svg`` for every declared chart whose content hash changed, then the manifest.
+    """Write ``<name>.svg`` (print and wide screens) and ``<name>.narrow.svg`` (phones) for every
+    declared chart whose content hash changed, then the manifest.
 
     SVGs of charts no longer declared are removed. A chart that fails keeps its previous
     files; all failures are reported together at the end.
@@ -135,8 +149,11 @@ def render_charts(settings: Settings, tables: Tables, charts: Mapping[str, Chart
             key = chart_key(chart, tables, style, settings, sources)
             alt, (columns, rows) = describe(chart, tables, style, settings)
             old = previous.get(name)
-            if old is None or old.key != key or not (out / file).exists():
-                _write_atomic(out / file, svg_bytes(render(chart, tables, style, settings)))
+            files = ((file, PRINT), (narrow_file(file), NARROW))
+            if old is None or old.key != key or not all((out / f).exists() for f, _ in files):
+                for target, medium in files:
+                    figure = render(chart, tables, style, settings, medium)
+                    _write_atomic(out / target, svg_bytes(figure, medium))
                 rendered.append(name)
             else:
                 unchanged.append(name)
@@ -153,6 +170,7 @@ def render_charts(settings: Settings, tables: Tables, charts: Mapping[str, Chart
         _write_atomic(manifest, text.encode())
     for stale in set(previous) - set(entries):
         (out / previous[stale].file).unlink(missing_ok=True)
+        (out / narrow_file(previous[stale].file)).unlink(missing_ok=True)
     if problems:
         raise HandbookError(" ".join(dict.fromkeys(summaries)), problems)
     return RunReport(tuple(rendered), tuple(unchanged))

@@ -1,4 +1,4 @@
-"""House style of the charts: palette, fonts, Polish tick labels, print-legible sizes."""
+"""House style of the charts: palette, fonts, Polish tick labels, sizes legible in print and on phones."""
 
 from __future__ import annotations
 
@@ -16,24 +16,51 @@ from matplotlib.ticker import FuncFormatter
 
 from handbook import fmt
 
+
+@dataclass(frozen=True)
+class Medium:
+    """The box a chart is drawn for and the sizes of its text there (inches and points)."""
+
+    width: float
+    # Height of a vertical chart without panels; other charts grow with their content.
+    height: float
+    # Value labels and the illustrative-data stamp: nothing on the chart is smaller.
+    label: float
+    # Tick labels, legend and panel titles.
+    tick: float
+    # Axis titles and the rest of the text.
+    text: float
+    # A time axis with more periods than this names only some of them.
+    time_labels: int
+    # Share of the width the category labels of a horizontal chart may take.
+    label_share: float
+    # Panels of a horizontal chart one under another (each with its categories), not side by side.
+    stacked_panels: bool
+
+    def rc(self) -> dict[str, Any]:
+        return {
+            "font.size": self.text,
+            "axes.titlesize": self.text + 1,
+            "axes.labelsize": self.text,
+            "xtick.labelsize": self.tick,
+            "ytick.labelsize": self.tick,
+            "legend.fontsize": self.tick,
+        }
+
+
 # Width of the text block of a B5 page is ~12.5 cm; charts are drawn at that size so that
-# 9-point labels stay 9 points in print.
-FIGURE_WIDTH_IN = 5.6
-FIGURE_HEIGHT_IN = 3.3
-# Nothing on a chart is smaller than this (value labels, the illustrative-data stamp aside).
-LABEL_SIZE = 8.0
-TICK_SIZE = 8.5
+# 9-point labels stay 9 points in print. The site shows the same drawing on wide screens.
+PRINT = Medium(5.6, 3.3, 8.0, 8.5, 9.0, 10, 0.32, False)
+# Phones: a 360 px wide screen leaves a content box of about 328 CSS px, which shows this
+# 3.4-inch drawing (326 CSS px) at 1:1, so 8.5 points are 11.3 CSS px. The drawing is taller
+# instead of wider: wrapped labels, fewer periods named, horizontal panels stacked.
+NARROW = Medium(3.4, 3.2, 8.5, 9.0, 9.0, 6, 0.4, True)
 # Neutral ink for connecting lines (dumbbells) that must not compete with the palette.
 GREY = "#777777"
 
 RC: dict[str, Any] = {
     "font.family": "DejaVu Sans",  # ships with matplotlib: same glyphs on every machine
-    "font.size": 9,
-    "axes.titlesize": 10,
-    "axes.labelsize": 9,
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "legend.fontsize": 8.5,
+    # Font sizes come from the medium (Medium.rc).
     "legend.frameon": False,
     "axes.spines.top": False,
     "axes.spines.right": False,
@@ -68,22 +95,22 @@ class Style:
 
 
 @contextmanager
-def house_style() -> Iterator[None]:
-    with matplotlib.rc_context(RC):  # type: ignore[arg-type]  # stubs want literal rc keys
+def house_style(medium: Medium = PRINT) -> Iterator[None]:
+    with matplotlib.rc_context({**RC, **medium.rc()}):  # type: ignore[arg-type]  # stubs want literal rc keys
         yield
 
 
-def new_figure(height: float = FIGURE_HEIGHT_IN) -> Figure:
+def new_figure(height: float, medium: Medium = PRINT) -> Figure:
     """A figure not registered with pyplot: no global state, garbage-collected normally.
 
     It has an Agg canvas so that text can be measured after a draw (label fitting).
     """
-    figure = Figure(figsize=(FIGURE_WIDTH_IN, height), layout="constrained")
+    figure = Figure(figsize=(medium.width, height), layout="constrained")
     FigureCanvasAgg(figure)
     return figure
 
 
-def text_size(text: str, size: float = TICK_SIZE) -> tuple[float, float]:
+def text_size(text: str, size: float) -> tuple[float, float]:
     """Width and height in points of *text* (the widest of its lines) in the house font."""
     with house_style():
         prop = FontProperties(family=RC["font.family"], size=size)
@@ -104,7 +131,7 @@ def polish_ticks(axis: Any, percent: bool = False) -> None:
     axis.set_major_formatter(FuncFormatter(label))
 
 
-def mark_illustrative(figure: Figure, style: Style) -> None:
+def mark_illustrative(figure: Figure, style: Style, medium: Medium = PRINT) -> None:
     """Stamp the figure itself, so a chart copied out of the book still says what it is."""
     if style.illustrative_label:
         # supxlabel takes part in the constrained layout, so it never overlaps tick labels.
@@ -112,7 +139,7 @@ def mark_illustrative(figure: Figure, style: Style) -> None:
             style.illustrative_label,
             x=0.995,
             ha="right",
-            fontsize=LABEL_SIZE,
+            fontsize=medium.label,
             color="#555555",
             style="italic",
         )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
-from docutils import nodes
 from sphinx.application import Sphinx
 
+from handbook.site.indexing import prepare_body, reader_pages
 from handbook.site.search import BUNDLE
 
 # Where the site offers the PDF: <site>/pdf/<nazwa_pliku>.pdf
@@ -18,6 +17,8 @@ PDF_FOLDER = "pdf"
 THEME = Path(__file__).resolve().parent / "theme"
 SITEMAP = "sitemap.xml"
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+# Sphinx's own search index: nothing loads it (Pagefind searches the site), so it is not published.
+SPHINX_SEARCH_INDEX = "searchindex.js"
 
 
 def on_page_context(
@@ -29,7 +30,14 @@ def on_page_context(
     context["handbook_pagefind"] = BUNDLE
     page = app.config.handbook_accessibility_page
     context["handbook_accessibility_page"] = page if page in app.env.all_docs else ""
-    context["handbook_search_variants"] = _l_variants(doctree)
+    # The layout puts the article into the search index (data-pagefind-body) only when true:
+    # the book's pages, not the search page, the index of terms, 404 or the authors' guide.
+    indexed = pagename in reader_pages(app.env, page)
+    context["handbook_indexed"] = indexed
+    # Folded „ł” spellings now stand next to each word in the article (site/indexing.py); the
+    # layout's separate list of them is no longer filled.
+    if isinstance(context.get("body"), str) and context["body"]:
+        context["body"] = prepare_body(context["body"], fold=indexed)
     if pagename == "search":
         # Pagefind replaces Sphinx's own search, which treats Polish as English.
         context["script_files"] = [
@@ -39,25 +47,10 @@ def on_page_context(
         ]
 
 
-def _l_variants(doctree: object) -> str:
-    """Words with „ł” spelled with „l”, for the search index only.
-
-    Pagefind folds diacritics by Unicode decomposition, which turns „ą” into „a” but leaves
-    „ł” alone (it has no decomposition), so „slowniczek” would not find „słowniczek”. The
-    page carries these spellings in a hidden element that only the index reads.
-    """
-    if not isinstance(doctree, nodes.document):
-        return ""
-    words = {
-        word.lower().replace("ł", "l")
-        for text in doctree.findall(nodes.Text)
-        for word in re.findall(r"\w*[łŁ]\w*", str(text))
-    }
-    return " ".join(sorted(words))
-
-
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     """``sitemap.xml``: every page of the book, whichever pages this build happened to write.
+
+    The pages a reader searches (``reader_pages``), the home page by the site's address itself.
 
     Not sphinx-sitemap: it lists only the pages written by the current build (a few after an
     incremental one) and starts a multiprocessing manager process in every build, the PDF's
@@ -67,12 +60,21 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
         return
     base = app.config.html_baseurl
     urlset = ElementTree.Element("urlset", xmlns=SITEMAP_NAMESPACE)
-    for docname in sorted(app.env.found_docs):
+    root = app.config.root_doc
+    pages = reader_pages(app.env, app.config.handbook_accessibility_page)
+    for docname in sorted(pages, key=lambda d: (d != root, d)):  # the home page first
         url = ElementTree.SubElement(urlset, "url")
-        ElementTree.SubElement(url, "loc").text = base + app.builder.get_target_uri(docname)
+        address = "" if docname == root else app.builder.get_target_uri(docname)
+        ElementTree.SubElement(url, "loc").text = base + address
     ElementTree.ElementTree(urlset).write(
         Path(app.outdir) / SITEMAP, xml_declaration=True, encoding="utf-8", method="xml"
     )
+
+
+def drop_sphinx_search_index(app: Sphinx, exception: Exception | None) -> None:
+    """Sphinx writes its own search index whatever the theme; the site searches with Pagefind."""
+    if exception is None and app.builder.format == "html":
+        (Path(app.outdir) / SPHINX_SEARCH_INDEX).unlink(missing_ok=True)
 
 
 def setup_site(app: Sphinx) -> None:
@@ -80,3 +82,4 @@ def setup_site(app: Sphinx) -> None:
     app.add_config_value("handbook_accessibility_page", "", "html", types=[str])
     app.connect("html-page-context", on_page_context)
     app.connect("build-finished", write_sitemap)
+    app.connect("build-finished", drop_sphinx_search_index)

@@ -3,21 +3,66 @@
 from __future__ import annotations
 
 import os
+import posixpath
+import urllib.parse
+from html import escape
 from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from handbook.products import MANIFEST, ChartEntry, read_manifest
 from handbook.sphinxext.tables import text_table
+from handbook.sphinxext.typography import polish_spacing
 
 logger = logging.getLogger(__name__)
 
 LABEL_PREFIX = "wykres-"
+# The chart runner draws every chart twice: ``<name>.svg`` for print and wide screens and
+# ``<name>.narrow.svg`` for phones (charts.runner.narrow_file; the data stage is not imported
+# here, so that Sphinx starts without matplotlib).
+NARROW_SUFFIX = ".narrow.svg"
+# Below this width the site shows the phone drawing, whose text stays at least 11 CSS px.
+NARROW_MEDIA = "(max-width: 600px)"
+NARROW_CLASS = "handbook-chart-narrow"
+
+
+def narrow_file(file: str) -> str:
+    return file.removesuffix(".svg") + NARROW_SUFFIX
+
+
+class chart_picture(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming
+    """A chart's two drawings (print, then phone): a <picture> on the site, the first in print."""
+
+
+def visit_chart_picture_html(self: Any, node: chart_picture) -> None:
+    wide, *narrow = node.children
+    self.body.append("<picture>")
+    for image in narrow:
+        # The same path the HTML translator gives an <img> (the builder copied the file).
+        uri = image["uri"]
+        src = posixpath.join(self.builder.imgpath, urllib.parse.quote(self.builder.images.get(uri, uri)))
+        self.body.append(f'<source media="{NARROW_MEDIA}" srcset="{escape(src)}" type="image/svg+xml">')
+    wide.walkabout(self)
+    self.body.append("</picture>\n")
+    raise nodes.SkipNode
+
+
+class PrintDrawingOnly(SphinxPostTransform):
+    """The PDF gets the print drawing alone, the figure's one image as before the phone drawings."""
+
+    # Before the builder's own post-transforms (images are converted from 150 on).
+    default_priority = 100
+    formats = ("typst",)
+
+    def run(self, **kwargs: Any) -> None:
+        for picture in list(self.document.findall(chart_picture)):
+            picture.replace_self(picture[0])
 
 
 class chart_data(nodes.container):  # noqa: N801 - docutils node naming
@@ -71,18 +116,26 @@ class ChartDirective(SphinxDirective):
 
     def _data(self, entry: ChartEntry) -> chart_data:
         box = chart_data(classes=["handbook-chart-data"])
-        box += text_table(entry.columns, entry.rows, classes=["handbook-chart-table"])
+        caption = self.options.get("podpis", entry.caption)
+        # A name screen readers read: with the Polish spacing the visible text gets.
+        label = polish_spacing(f"Dane liczbowe wykresu: {caption}")
+        box += text_table(entry.columns, entry.rows, classes=["handbook-chart-table"], label=label)
         return box
 
     def _figure(self, entry: ChartEntry, charts_dir: Path) -> nodes.figure:
         # A leading "/" makes Sphinx resolve the path from the source folder, whichever
         # folder the chapter is in.
-        relative = os.path.relpath(charts_dir / entry.file, self.env.srcdir)
         alt = self.options.get("alt", entry.alt)
-        image = nodes.image(uri="/" + Path(relative).as_posix(), alt=alt, classes=["handbook-chart"])
+        picture = chart_picture()
+        for file, classes in ((entry.file, []), (narrow_file(entry.file), [NARROW_CLASS])):
+            # A manifest from before the phone drawings has the print one only.
+            if (charts_dir / file).exists() or not classes:
+                relative = os.path.relpath(charts_dir / file, self.env.srcdir)
+                uri = "/" + Path(relative).as_posix()
+                picture += nodes.image(uri=uri, alt=alt, classes=["handbook-chart", *classes])
         caption_text = self.options.get("podpis", entry.caption)
         caption = nodes.caption(caption_text, caption_text)
-        figure = nodes.figure("", image, caption, classes=["handbook-chart-figure"])
+        figure = nodes.figure("", picture, caption, classes=["handbook-chart-figure"])
         figure["align"] = "center"
         self.set_source_info(figure)
         self.set_source_info(caption)
@@ -98,4 +151,6 @@ def setup_charts(app: Sphinx) -> None:
         html=(visit_chart_data_html, depart_chart_data_html),
         typst=(skip_chart_data, None),
     )
+    app.add_node(chart_picture, html=(visit_chart_picture_html, None))
+    app.add_post_transform(PrintDrawingOnly)
     app.add_directive("wykres", ChartDirective)

@@ -321,6 +321,11 @@ def _store(env: BuildEnvironment) -> dict[str, FrontMatter]:
     return env.handbook_front_matter  # type: ignore[attr-defined, no-any-return]
 
 
+def stored_front_matter(env: BuildEnvironment) -> dict[str, FrontMatter]:
+    """The front matter of every chapter read so far, by document name."""
+    return _store(env)
+
+
 def byline(front: FrontMatter) -> nodes.container:
     """Authors by role and organisation, and the chapter's status: plain docutils nodes."""
     people = []
@@ -330,16 +335,14 @@ def byline(front: FrontMatter) -> nodes.container:
     label = "Autor" if len(people) == 1 else "Autorzy"
     box = nodes.container(classes=[BYLINE])
     if front.status != "gotowy":
-        # Builder-neutral: the site shows it as a banner, the PDF adds a watermark as well.
+        # Builder-neutral: the site shows it as a badge, the PDF adds a watermark as well.
         box += nodes.paragraph(
             "",
             f"WERSJA ROBOCZA – rozdział ma status „{STATUS_LABELS[front.status]}”",
             classes=["handbook-draft"],
         )
     box += nodes.paragraph("", "", nodes.strong(text=f"{label}: "), nodes.Text("; ".join(people)))
-    box += nodes.paragraph(
-        "", "", nodes.strong(text="Status rozdziału: "), nodes.Text(STATUS_LABELS[front.status])
-    )
+    # The status is said once, by the draft badge; a finished chapter needs no label.
     box += nodes.paragraph("", front.streszczenie, classes=["handbook-summary"])
     return box
 

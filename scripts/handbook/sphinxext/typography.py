@@ -12,6 +12,8 @@ this transform then ties what must not be split at a line end and fixes dashes:
   author's full stop) is „… 2017 r.”.
 
 Code, literals, formulas and anything that looks like an address (URL, e-mail) are untouched.
+Images' alternative text gets the same rules; strings from the settings and the templates get
+them through ``site/strings.py``.
 """
 
 from __future__ import annotations
@@ -93,6 +95,10 @@ class PolishTypography(SphinxTransform):
                 fixed = fixed[1:]
             if fixed != text:
                 node.parent.replace(node, nodes.Text(fixed))
+        # Alternative text is what a screen reader says and what shows when an image fails.
+        for image in self.document.findall(nodes.image):
+            if image.get("alt"):
+                image["alt"] = polish_spacing(image["alt"])
 
 
 def _after_abbreviation(node: nodes.Text) -> bool:
