@@ -360,3 +360,14 @@ def test_accessibility_statement(site, pages):
 def test_not_found_page_and_search_index(site, pages):
     assert pages["404.html"].select_one("article h1").get_text(strip=True) == "Nie znaleziono strony"
     assert (site.settings.html_dir / "_pagefind" / "pagefind.js").exists()
+
+
+def test_the_chapter_list_marks_the_page_being_read(site, pages):
+    for docname in chapters(site.settings):
+        page = pages[html_name(docname)]
+        current = page.select('nav#handbook-nav a[aria-current="page"]')
+        assert len(current) == 1, docname
+        h1 = page.select_one("article h1")
+        for link in h1.select("a.headerlink"):
+            link.decompose()
+        assert normalise(current[0].get_text()) == normalise(h1.get_text()), docname

@@ -429,6 +429,13 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     except KeyboardInterrupt as stop:
         return _stopped(stop, args)
+    except ImportError as error:
+        # An interrupt while a C extension initialises (matplotlib's _image) surfaces as
+        # "ImportError: initialization failed", caused by the interrupt: a stop all the same.
+        cause = error.__cause__ or error.__context__
+        if isinstance(cause, KeyboardInterrupt):
+            return _stopped(cause, args)
+        raise
     except BrokenPipeError:  # `handbook liczby | head`: the reader left, nothing is wrong
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_OK

@@ -31,8 +31,9 @@ def on_page_context(
     page = app.config.handbook_accessibility_page
     context["handbook_accessibility_page"] = page if page in app.env.all_docs else ""
     # The layout puts the article into the search index (data-pagefind-body) only when true:
-    # the book's pages, not the search page, the index of terms, 404 or the authors' guide.
-    indexed = pagename in reader_pages(app.env, page)
+    # the book's pages, not the search page, the index of terms, 404 or the authors' guide, and
+    # not the home page either: its contents list would answer every query with a list of links.
+    indexed = pagename in reader_pages(app.env, page) and pagename != app.config.root_doc
     context["handbook_indexed"] = indexed
     # Folded „ł” spellings now stand next to each word in the article (site/indexing.py); the
     # layout's separate list of them is no longer filled.

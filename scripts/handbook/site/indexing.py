@@ -31,7 +31,8 @@ _WHITESPACE = re.compile(r"(\s+)")
 
 
 def reader_pages(env: BuildEnvironment, accessibility_page: str) -> set[str]:
-    """The pages a reader searches and a search engine lists: the book, as the PDF prints it.
+    """The pages a search engine lists (sitemap) and, but for the home page, the site's search
+    indexes (site/html.py): the book, as the PDF prints it.
 
     That is the home page and every page its toctrees reach, plus the accessibility statement
     named in the settings (an orphan the law requires). Any other orphan — the authors' guide —
