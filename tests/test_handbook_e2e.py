@@ -371,3 +371,21 @@ def test_the_chapter_list_marks_the_page_being_read(site, pages):
         for link in h1.select("a.headerlink"):
             link.decompose()
         assert normalise(current[0].get_text()) == normalise(h1.get_text()), docname
+
+
+def test_the_site_publishes_only_static_files_its_pages_load(site, pages):
+    # The theme's and Sphinx's own assets (icon fonts, Bootstrap, Sphinx's search) are not
+    # published: each file in _static is one a page loads.
+    html = site.settings.html_dir
+    loaded = set()
+    for name, page in pages.items():
+        for element in page.find_all(["link", "script", "img", "source"]):
+            for attribute in ("href", "src", "srcset"):
+                value = element.get(attribute)
+                if value and not re.match(r"^[a-z]+:|^/", value):
+                    loaded.add(
+                        posixpath.normpath(posixpath.join(posixpath.dirname(name), value.split("?")[0]))
+                    )
+    static = {path.relative_to(html).as_posix() for path in (html / "_static").rglob("*") if path.is_file()}
+    assert static - loaded == set()
+    assert not (html / "searchindex.js").exists()

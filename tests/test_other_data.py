@@ -120,7 +120,7 @@ def test_engine_suite_and_book_pass_with_other_data(tmp_path):
         REPO,
         copy,
         ignore=shutil.ignore_patterns(
-            ".venv", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info"
+            ".venv", "node_modules", "_build", ".git", "__pycache__", ".pytest_cache", "*.egg-info"
         ),
     )
     if BOOK != REPO:
@@ -132,9 +132,21 @@ def test_engine_suite_and_book_pass_with_other_data(tmp_path):
     assert other_data(BOOK, scratch) > 0
     shutil.copytree(scratch / "data", copy / "data")
     env = {**os.environ, "HANDBOOK_BOOK": str(copy)}
-    # The adversarial suites and the property tests run on tests/roots/base alone: the book's
-    # data cannot change what they see, so they are not run twice.
-    independent = ["--ignore-glob=tests/test_adversarial_*.py", "--ignore=tests/test_properties.py"]
+    # Suites that run on the engine's test books alone (tests/roots/) see nothing of the book's
+    # data, so they are not run twice: the adversarial suites, the property tests, the site's
+    # search, strings and phone charts.
+    independent = [
+        "--ignore-glob=tests/test_adversarial_*.py",
+        *(
+            f"--ignore=tests/{name}"
+            for name in (
+                "test_properties.py",
+                "test_search_site.py",
+                "test_site_strings.py",
+                "test_charts_phone.py",
+            )
+        ),
+    ]
     suite = subprocess.run(
         [
             sys.executable,

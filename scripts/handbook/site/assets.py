@@ -184,4 +184,5 @@ def setup_assets(app: Sphinx) -> None:
     app.add_config_value("handbook_logo", {}, "html", types=[dict])
     app.connect("builder-inited", on_builder_inited)
     app.connect("html-page-context", on_page_context)
-    app.connect("build-finished", on_build_finished, priority=400)
+    # Last: pydata-sphinx-theme writes its pygments.css at build-finished too.
+    app.connect("build-finished", on_build_finished, priority=900)
