@@ -1,8 +1,9 @@
 """The day real records replace the illustrative data, nothing but the numbers changes.
 
 The book's data is swapped for a second valid data set (every free number changed within its
-schema's limits, keys and rule columns kept) and then the engine's whole fast suite runs
-against that copy, and the book itself is checked and built with it.
+schema's limits, keys and rule columns kept) and then every suite that reads the book runs
+against that copy (its end-to-end tests of the site and the PDF included), and the book itself
+is checked and built with it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -132,33 +134,29 @@ def test_engine_suite_and_book_pass_with_other_data(tmp_path):
     assert other_data(BOOK, scratch) > 0
     shutil.copytree(scratch / "data", copy / "data")
     env = {**os.environ, "HANDBOOK_BOOK": str(copy)}
-    # Suites that run on the engine's test books alone (tests/roots/) see nothing of the book's
-    # data, so they are not run twice: the adversarial suites, the property tests, the site's
-    # search, strings and phone charts.
-    independent = [
-        "--ignore-glob=tests/test_adversarial_*.py",
-        *(
-            f"--ignore=tests/{name}"
-            for name in (
-                "test_properties.py",
-                "test_search_site.py",
-                "test_site_strings.py",
-                "test_charts_phone.py",
-            )
-        ),
-    ]
+    # Only the suites that read the book under test can see its data; the others run on the
+    # engine's own test books (tests/roots/) and would only repeat themselves. The adversarial
+    # suites use the book for a copy to break, never for its data.
+    readers = re.compile(r"\bBOOK\b|copy_book|from book import")
+    suites = sorted(
+        f"tests/{path.name}"
+        for path in (copy / "tests").glob("test_*.py")
+        if path.name != Path(__file__).name
+        and not path.name.startswith("test_adversarial_")
+        and path.name != "test_browser.py"  # the browser sees the same pages test_handbook_e2e reads
+        and readers.search(path.read_text(encoding="utf-8"))
+    )
+    assert "tests/test_handbook_e2e.py" in suites and "tests/test_sphinx.py" not in suites
     suite = subprocess.run(
         [
             sys.executable,
             "-m",
             "pytest",
             "-q",
-            "-m",
-            "not slow",
             "-p",
             "no:cacheprovider",
             "-x",
-            *independent,
+            *suites,
         ],
         cwd=copy,
         env=env,
