@@ -444,6 +444,9 @@ def test_menu_by_keyboard_only(site, browser):
     page.close()
 
 
+CLOSED = "document.getElementById('handbook-menu-button').getAttribute('aria-expanded') === 'false'"
+
+
 def test_menu_closes_with_escape_and_its_button_and_gives_focus_back(site, browser):
     page = browser.new_page(viewport=PHONE)
     page.goto(site.base + html_name(first_chapter(site.settings)))
@@ -456,12 +459,14 @@ def test_menu_closes_with_escape_and_its_button_and_gives_focus_back(site, brows
     assert state["open"] and state["focusInside"] and state["expanded"] == "true", state
     page.keyboard.press("Escape")
     dialog.wait_for(state="hidden")
+    page.wait_for_function(CLOSED)  # the dialog's close event comes a moment after it hides
     state = _menu_state(page)
     assert not state["open"] and state["focusOnButton"] and state["expanded"] == "false", state
     page.keyboard.press("Enter")
     dialog.wait_for()
     dialog.get_by_role("button", name="Zamknij").click()
     dialog.wait_for(state="hidden")
+    page.wait_for_function(CLOSED)
     state = _menu_state(page)
     assert not state["open"] and state["focusOnButton"] and state["expanded"] == "false", state
     page.close()
