@@ -14,9 +14,9 @@ from handbook import fmt
 from handbook.identity import Identity, identity
 from handbook.images import image_size
 from handbook.settings import Settings
-from handbook.site.assets import page_strings
 from handbook.site.html import PDF_FOLDER, THEME
 from handbook.site.math import RENDERER as MATH_RENDERER
+from handbook.site.strings import site_strings
 from handbook.sphinxext.typography import polish_spacing
 
 # MyST syntax a chapter may use; `handbook sprawdz` parses with the same. No "substitution"
@@ -83,7 +83,7 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "html_context": {
             "kolor_podstawowy": settings.colours.primary,
             "kolor_akcent": settings.colours.accent,
-            "handbook_site": page_strings(settings),
+            "handbook_site": site_strings(settings),
         },
         "handbook_book_description": " ".join(pub.subtitle.split()),
         "html_copy_source": False,
@@ -111,8 +111,6 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
 
 def not_found_page(settings: Settings) -> dict[str, str]:
     """The 404 page, in the strings every page uses (site/strings.py)."""
-    from handbook.site.strings import site_strings
-
     s = {key: escape(value) for key, value in site_strings(settings).items()}
     return {
         "title": s["not_found_title"],

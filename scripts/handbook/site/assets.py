@@ -23,9 +23,8 @@ from pygments.formatters import HtmlFormatter
 from sphinx.application import Sphinx
 from sphinx.environment.adapters.toctree import document_toc
 
-from handbook.settings import Settings
+from handbook.site.html import THEME
 
-THEME = Path(__file__).resolve().parent / "theme"
 CSS_PARTS = THEME / "css"
 SCRIPT = THEME / "static" / "handbook.js"
 STYLESHEET = "handbook.css"
@@ -55,24 +54,8 @@ UNUSED_STATIC = (
     "tozsamosc.css",
     "sbt-webpack-macros.html",
 )
-# Sphinx's own search index: search is Pagefind's.
+# Sphinx's own search index, written whatever the theme: search is Pagefind's.
 UNUSED_ROOT = ("searchindex.js",)
-
-
-# The frame's own strings, beside those of site/strings.py (which win on a shared key).
-FRAME_STRINGS = {
-    "chapters": "Rozdziały",
-    "home": "Strona główna",
-    "prev_next": "Poprzedni i następny rozdział",
-    "notice_more": "Więcej o danych",
-}
-
-
-def page_strings(settings: Settings) -> dict[str, str]:
-    """Every string the layout prints, with the Polish spacing (site/strings.py)."""
-    from handbook.site.strings import site_strings, typo
-
-    return {**{key: typo(value) for key, value in FRAME_STRINGS.items()}, **site_strings(settings)}
 
 
 def stylesheet(primary: str, accent: str) -> str:

@@ -17,8 +17,6 @@ PDF_FOLDER = "pdf"
 THEME = Path(__file__).resolve().parent / "theme"
 SITEMAP = "sitemap.xml"
 SITEMAP_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
-# Sphinx's own search index: nothing loads it (Pagefind searches the site), so it is not published.
-SPHINX_SEARCH_INDEX = "searchindex.js"
 
 
 def on_page_context(
@@ -35,17 +33,9 @@ def on_page_context(
     # not the home page either: its contents list would answer every query with a list of links.
     indexed = pagename in reader_pages(app.env, page) and pagename != app.config.root_doc
     context["handbook_indexed"] = indexed
-    # Folded „ł” spellings now stand next to each word in the article (site/indexing.py); the
-    # layout's separate list of them is no longer filled.
+    # Ids on headings, what the index ignores, the „ł” words' spellings with „l” (indexing.py).
     if isinstance(context.get("body"), str) and context["body"]:
         context["body"] = prepare_body(context["body"], fold=indexed)
-    if pagename == "search":
-        # Pagefind replaces Sphinx's own search, which treats Polish as English.
-        context["script_files"] = [
-            s
-            for s in context.get("script_files", [])
-            if "searchtools" not in str(s) and "language_data" not in str(s)
-        ]
 
 
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
@@ -72,15 +62,8 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     )
 
 
-def drop_sphinx_search_index(app: Sphinx, exception: Exception | None) -> None:
-    """Sphinx writes its own search index whatever the theme; the site searches with Pagefind."""
-    if exception is None and app.builder.format == "html":
-        (Path(app.outdir) / SPHINX_SEARCH_INDEX).unlink(missing_ok=True)
-
-
 def setup_site(app: Sphinx) -> None:
     app.add_config_value("handbook_pdf_link", "", "html", types=[str])
     app.add_config_value("handbook_accessibility_page", "", "html", types=[str])
     app.connect("html-page-context", on_page_context)
     app.connect("build-finished", write_sitemap)
-    app.connect("build-finished", drop_sphinx_search_index)
