@@ -322,7 +322,7 @@ def test_a_failed_write_is_said_in_polish_once(line, cause):
     )
 
 
-def test_an_interrupt_inside_a_c_extensions_import_ends_as_stopped(capsys):
+def test_an_interrupt_a_library_turns_into_another_error_ends_as_stopped(capsys):
     # Ctrl+C while matplotlib's _image initialises reaches the command as
     # "ImportError: initialization failed", caused by the interrupt: said as a stop.
     import argparse
@@ -339,6 +339,18 @@ def test_an_interrupt_inside_a_c_extensions_import_ends_as_stopped(capsys):
     args = argparse.Namespace(func=failing_import, needs_settings=False, katalog=Path("."))
     assert cli._run(args) == 128 + signal.SIGINT
     assert "Przerwano (Ctrl+C)" in capsys.readouterr().err
+
+    def finally_reads_an_unset_name(settings: object, args: object) -> int:
+        # Sphinx's patch_docutils: the interrupt comes before its variable is set, and its
+        # `finally` fails reading it.
+        try:
+            raise Stopped(signal.SIGHUP)
+        finally:
+            raise UnboundLocalError("cannot access local variable 'docutils_config'")
+
+    args = argparse.Namespace(func=finally_reads_an_unset_name, needs_settings=False, katalog=Path("."))
+    assert cli._run(args) == 128 + signal.SIGHUP
+    assert "Przerwano" in capsys.readouterr().err
 
     def broken(settings: object, args: object) -> int:
         raise ImportError("no module named x")

@@ -429,33 +429,50 @@ def _run(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     except KeyboardInterrupt as stop:
         return _stopped(stop, args)
-    except ImportError as error:
-        # An interrupt while a C extension initialises (matplotlib's _image) surfaces as
-        # "ImportError: initialization failed", caused by the interrupt: a stop all the same.
-        cause = error.__cause__ or error.__context__
-        if isinstance(cause, KeyboardInterrupt):
-            return _stopped(cause, args)
-        raise
     except BrokenPipeError:  # `handbook liczby | head`: the reader left, nothing is wrong
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115
         return EXIT_OK
-    except OSError as error:
-        # Rust libraries (Typst) give no errno, only "… (os error 28)" in the text.
-        number = error.errno if error.errno in DISK_PROBLEMS else disk_problem(str(error))
-        if number is None:
-            raise
-        where = ""
-        if error.filename:
-            path, root = Path(error.filename).resolve(), args.katalog.resolve()
-            where = f"{path.relative_to(root) if path.is_relative_to(root) else path}: "
-        # Missing rights may be a read's too: said in general, not only of writing.
-        cause = (
-            RIGHTS
-            if number in (errno.EACCES, errno.EPERM)
-            else (f"nie można zapisać plików podręcznika: {DISK_PROBLEMS[number]}")
-        )
-        print(f"Błąd: {where}{cause}. Poprzednie wyniki budowania pozostały bez zmian.", file=sys.stderr)
-        return EXIT_PROBLEMS
+    except Exception as error:
+        stop = _interrupt_behind(error)
+        if stop is not None:
+            return _stopped(stop, args)
+        if isinstance(error, OSError):
+            return _os_error(error, args)
+        raise
+
+
+def _interrupt_behind(error: BaseException) -> KeyboardInterrupt | None:
+    """The interrupt a library turned into another error on its way out, if any.
+
+    Ctrl+C while matplotlib's C extension initialises surfaces as "ImportError: initialization
+    failed"; a `finally` that reads a variable the interrupt left unset (Sphinx's docutils.conf
+    patch) as UnboundLocalError. Either way the command was stopped, not broken.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def _os_error(error: OSError, args: argparse.Namespace) -> int:
+    # Rust libraries (Typst) give no errno, only "… (os error 28)" in the text.
+    number = error.errno if error.errno in DISK_PROBLEMS else disk_problem(str(error))
+    if number is None:
+        raise error
+    where = ""
+    if error.filename:
+        path, root = Path(error.filename).resolve(), args.katalog.resolve()
+        where = f"{path.relative_to(root) if path.is_relative_to(root) else path}: "
+    # Missing rights may be a read's too: said in general, not only of writing.
+    cause = (
+        RIGHTS
+        if number in (errno.EACCES, errno.EPERM)
+        else (f"nie można zapisać plików podręcznika: {DISK_PROBLEMS[number]}")
+    )
+    print(f"Błąd: {where}{cause}. Poprzednie wyniki budowania pozostały bez zmian.", file=sys.stderr)
+    return EXIT_PROBLEMS
 
 
 def _stopped(stop: KeyboardInterrupt, args: argparse.Namespace) -> int:
