@@ -40,7 +40,7 @@ DATA     := $(wildcard $(BOOK)/data/*.csv) $(BOOK)/data/datapackage.json
 # Not written for a goal that builds nothing, nor when _build cannot be written: `handbook`
 # then says why in Polish.
 FILELIST := $(BUILD)/.pliki-zrodlowe
-ifneq ($(filter handbook html pdf charts,$(GOALS)),)
+ifneq ($(filter handbook html pdf druk charts,$(GOALS)),)
 $(shell { test -e $(BUILD) || mkdir $(BUILD); } 2>/dev/null && \
   find $(BOOK)/handbook $(BOOK)/conf $(BOOK)/data -type f 2>/dev/null | LC_ALL=C sort > $(FILELIST).nowa 2>/dev/null && \
   { cmp -s $(FILELIST).nowa $(FILELIST) || mv -f $(FILELIST).nowa $(FILELIST); } 2>/dev/null; \
@@ -48,12 +48,14 @@ $(shell { test -e $(BUILD) || mkdir $(BUILD); } 2>/dev/null && \
 endif
 # The PDF's name is set once, in the book's conf/handbook.toml (nazwa_pliku).
 PDFNAME  := $(shell sed -n 's/^nazwa_pliku *= *"\(.*\)"/\1/p' $(BOOK)/conf/handbook.toml 2>/dev/null)
+# The print-shop edition (`make druk`): interior and cover, made from the PDF.
+PRESS    := $(BUILD)/druk/$(PDFNAME)-srodek.pdf $(BUILD)/druk/$(PDFNAME)-okladka.pdf
 
 .DEFAULT_GOAL := handbook
-.PHONY: help handbook html pdf charts serve test check bench clean distclean lock
+.PHONY: help handbook html pdf druk charts serve test check bench clean distclean lock
 # An interrupted recipe must not make make delete its target: `handbook` publishes a complete
 # new output or keeps the old one, and deleting e.g. html/index.html would leave neither.
-.PRECIOUS: $(BUILD)/charts/manifest.json $(BUILD)/html/index.html $(BUILD)/pdf/$(PDFNAME).pdf $(FILELIST)
+.PRECIOUS: $(BUILD)/charts/manifest.json $(BUILD)/html/index.html $(BUILD)/pdf/$(PDFNAME).pdf $(PRESS) $(FILELIST)
 
 help: ## pokaż dostępne polecenia
 	@echo "Polecenia (make <polecenie>):"
@@ -93,6 +95,13 @@ pdf: $(BUILD)/pdf/$(PDFNAME).pdf ## zbuduj PDF do druku w _build/pdf (razem ze s
 # the next make builds again).
 $(BUILD)/html/index.html $(BUILD)/pdf/$(PDFNAME).pdf &: $(BUILD)/charts/manifest.json $(SOURCES) $(FILELIST)
 	$(HANDBOOK) buduj
+
+druk: $(PRESS) ## wydanie dla drukarni w _build/druk: środek ze spadami, okładka z grzbietem
+
+# The whole book built again with its print edition: all of it is published together, so the
+# print files always match the PDF and the site.
+$(PRESS) &: $(BUILD)/charts/manifest.json $(SOURCES) $(FILELIST)
+	$(HANDBOOK) buduj --druk
 
 serve: $(STAMP) ## podgląd na żywo: http://127.0.0.1:8000 (PORT=...)
 	$(HANDBOOK) podglad --port $(PORT)

@@ -153,6 +153,8 @@ def cmd_build(settings: Settings, args: argparse.Namespace) -> int:
 def _build(settings: Settings, args: argparse.Namespace) -> int:
     from handbook.build.staging import build_pdf, build_site
 
+    if args.druk and args.html:
+        args.pdf = True  # the print edition is made from the PDF
     both = args.html == args.pdf  # neither or both: the whole book, published together
     if args.final:
         from handbook.authoring.checks import placeholders
@@ -175,13 +177,15 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
     if both:
         return _build_both(settings, args)
     if args.pdf:
-        with stage("PDF razem (Sphinx + Typst)", args.quiet):
-            result = build_pdf(settings, echo=True)
+        what = "PDF razem (Sphinx + Typst)" + (" i wydanie dla drukarni" if args.druk else "")
+        with stage(what, args.quiet):
+            result = build_pdf(settings, echo=True, press=args.druk)
         if not result.ok:
-            return _failed("PDF", result.warnings, [result.outdir])
+            return _failed("PDF", result.warnings, [settings.pdf_file, *_press_output(settings, args)])
         _pdf_times(result, args)
         if not args.quiet:
             print(f"PDF gotowy: {result.outdir}")
+            _press_report(result, settings)
     if args.html:
         with stage("strona HTML (Sphinx)", args.quiet):
             result = build_site(settings, "html", echo=True)
@@ -196,13 +200,18 @@ def _build_both(settings: Settings, args: argparse.Namespace) -> int:
     """The PDF and the site built apart, published together: a refusal of either keeps both."""
     from handbook.build.staging import staged
 
-    outputs = [settings.html_dir, settings.pdf_file]
+    outputs = [settings.html_dir, settings.pdf_file, *_press_output(settings, args)]
     with staged(settings) as book:
         with stage("PDF razem (Sphinx + Typst)", args.quiet):
             pdf = book.build("typst", echo=True)
         if not pdf.ok:
             return _failed("PDF", pdf.warnings, outputs)
         _pdf_times(pdf, args)
+        if args.druk:
+            with stage("wydanie dla drukarni", args.quiet):
+                press = book.build_print(echo=True)
+            if not press.ok:
+                return _failed("wydania dla drukarni", press.warnings, outputs)
         # The site after the PDF: it offers the freshly built book for download.
         with stage("strona HTML (Sphinx)", args.quiet):
             site = book.build("html", echo=True)
@@ -212,7 +221,32 @@ def _build_both(settings: Settings, args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"PDF gotowy: {settings.pdf_file}")
         print(f"Strona gotowa: {settings.html_dir / 'index.html'}")
+        if args.druk:
+            _press_report(press, settings)
     return EXIT_OK
+
+
+def _press_output(settings: Settings, args: argparse.Namespace) -> list[Path]:
+    return [settings.press_dir] if args.druk else []
+
+
+def _press_report(result: BuildResult, settings: Settings) -> None:
+    """What the print shop gets: the files, the page count and the spine computed from it."""
+    from handbook.pdf.druk import SPINE_TEXT_MIN_MM, millimetres, pages_text, spine_formula
+
+    edition = result.edition
+    if edition is None:
+        return
+    on_spine = (
+        "z tytułem na grzbiecie"
+        if edition.spine_text
+        else f"bez napisu na grzbiecie (węższym niż {millimetres(SPINE_TEXT_MIN_MM)})"
+    )
+    print(f"Wydanie dla drukarni gotowe: {settings.press_dir}")
+    print(f"  środek: {edition.interior.name}, {pages_text(edition)}")
+    print(f"  okładka: {edition.cover.name}, {on_spine}")
+    print(f"  grzbiet: {spine_formula(edition, settings.press)}")
+    print(f"  dla drukarni: {edition.note.name}")
 
 
 def _pdf_times(result: BuildResult, args: argparse.Namespace) -> None:
@@ -366,6 +400,12 @@ def parser() -> argparse.ArgumentParser:
         if name == "sprawdz":
             sub.add_argument("--strict", action="store_true", help="uwagi też kończą się błędem")
         if name == "buduj":
+            sub.add_argument(
+                "--druk",
+                action="store_true",
+                help="także wydanie dla drukarni w _build/druk: środek ze spadami i znacznikami cięcia "
+                "oraz okładka z grzbietem",
+            )
             sub.add_argument(
                 "--final",
                 action="store_true",

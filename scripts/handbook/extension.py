@@ -14,6 +14,7 @@ from handbook.site.math import setup_math
 from handbook.sphinxext.boundary import setup_boundary
 from handbook.sphinxext.charts import setup_charts
 from handbook.sphinxext.frontmatter import setup_frontmatter
+from handbook.sphinxext.numbering import setup_numbering
 from handbook.sphinxext.numbers import setup_numbers
 from handbook.sphinxext.opendata import setup_opendata
 from handbook.sphinxext.parser import setup_parser
@@ -44,6 +45,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_personal(app)  # no e-mail, phone or PESEL in a page but the book's public contact
     # Events
     setup_frontmatter(app)  # chapter metadata → heading and byline
+    setup_numbering(app)  # appendices numbered A.1, B.1…; references „tab. 3.1”, „rys. 3.2”
     setup_site(app)  # HTML: PDF download link, Pagefind search page
     setup_assets(app)  # HTML: the page frame's stylesheet, script and strings
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -110,9 +110,35 @@ def _valid_isbn(value: str) -> bool:
     return False
 
 
+class FunderLogo(Declared):
+    """A logo the funding agreement requires: in the colophon and on the back cover."""
+
+    file: str = Field(alias="plik")
+    description: str = Field(alias="opis")
+
+    @field_validator("file")
+    @classmethod
+    def _image(cls, value: str) -> str:
+        if not value.strip():
+            raise invalid("podaj plik logo, np. conf/logo/program.svg")
+        return _logo_path(value)
+
+    @field_validator("description")
+    @classmethod
+    def _described(cls, value: str) -> str:
+        if not value.strip():
+            raise invalid(
+                "opis logo jest wymagany: czytnik ekranu czyta go zamiast obrazu; wpisz, czyje to logo, "
+                "np. „Logo programu …” z nazwą programu, który dofinansował projekt"
+            )
+        return value
+
+
 class Project(Declared):
     name: str = Field(alias="nazwa", min_length=1)
     funding_notice: str = Field(alias="informacja_o_finansowaniu", default="")
+    # Funders' logos, in the order the funding agreement lists them.
+    funder_logos: tuple[FunderLogo, ...] = Field(alias="logotypy", default=())
     start: dt.date = Field(alias="poczatek")
     end: dt.date = Field(alias="koniec")
 
@@ -192,11 +218,16 @@ class Logo(Declared):
     @field_validator("file", "dark_file", "icon")
     @classmethod
     def _image(cls, value: str) -> str:
-        if value and Path(value).suffix.lower() not in (".svg", ".png"):
-            raise invalid(f"logo musi być plikiem .svg albo .png (jest: „{value}”)")
-        if value and (Path(value).is_absolute() or ".." in Path(value).parts):
-            raise invalid(f"podaj ścieżkę względem katalogu podręcznika, np. conf/logo.svg (jest: „{value}”)")
-        return value
+        return _logo_path(value)
+
+
+def _logo_path(value: str) -> str:
+    """A logo file named in the settings: SVG or PNG, relative to the book's folder."""
+    if value and Path(value).suffix.lower() not in (".svg", ".png"):
+        raise invalid(f"logo musi być plikiem .svg albo .png (jest: „{value}”)")
+    if value and (Path(value).is_absolute() or ".." in Path(value).parts):
+        raise invalid(f"podaj ścieżkę względem katalogu podręcznika, np. conf/logo.svg (jest: „{value}”)")
+    return value
 
 
 class Site(Declared):
@@ -237,6 +268,42 @@ class Pages(Declared):
 
 class Print(Declared):
     paper: Literal["B5", "A4"] = Field(alias="format", default="B5")
+    # Chapters open on a right-hand page, a blank verso before them if need be (a printed book).
+    chapters_on_right: bool = Field(alias="rozdzialy_od_prawej", default=True)
+
+
+# Page counts a print shop binds: sheets folded into sections of 4, 8 or 16 pages.
+PAGE_MULTIPLES = (4, 8, 16)
+
+
+class PressEdition(Declared):
+    """The print-shop edition (`handbook buduj --druk`): bleed, page multiple, paper for the spine."""
+
+    bleed_mm: float = Field(alias="spad_mm", default=3.0, ge=1, le=10)
+    page_multiple: int = Field(alias="wielokrotnosc_stron", default=4)
+    # One sheet (two pages); 80 g/m² offset paper is about 0.1 mm.
+    sheet_mm: float = Field(alias="grubosc_kartki_mm", default=0.1, ge=0.04, le=0.5)
+    # What the binding adds to the spine (glue, the cover's own board), as the print shop says.
+    spine_allowance_mm: float = Field(alias="naddatek_grzbietu_mm", default=0.0, ge=0, le=10)
+    # The spine and the cover's bands; empty: the book's primary colour.
+    cover_colour: str = Field(alias="okladka_kolor", default="")
+
+    @field_validator("page_multiple")
+    @classmethod
+    def _multiple(cls, value: int) -> int:
+        if value not in PAGE_MULTIPLES:
+            raise invalid(
+                "liczba stron środka jest wielokrotnością 4, 8 albo 16 (zapytaj drukarnię, ile stron "
+                f"ma jej składka); dozwolone: {quoted(PAGE_MULTIPLES)} (jest: {value})"
+            )
+        return value
+
+    @field_validator("cover_colour", mode="before")
+    @classmethod
+    def _hex(cls, value: object) -> object:
+        if isinstance(value, str) and value and not re.fullmatch(r"#[0-9A-Fa-f]{6}", value):
+            raise invalid(f"oczekiwano koloru w postaci #RRGGBB albo pustego tekstu (jest: „{value}”)")
+        return value
 
 
 class Paths(Declared):
@@ -268,6 +335,7 @@ class Settings(Declared):
     colours: Colours = Field(alias="kolory")
     logo: Logo = Field(alias="logo", default_factory=Logo)
     print: Print = Field(alias="pdf", default_factory=Print)
+    press: PressEdition = Field(alias="druk", default_factory=PressEdition)
     site: Site = Field(alias="strona")
     accessibility: Accessibility = Field(alias="dostepnosc")
     pages: Pages = Field(alias="strony", default_factory=Pages)
@@ -327,6 +395,11 @@ class Settings(Declared):
     @cached_property
     def pdf_file(self) -> Path:
         return self.pdf_dir / f"{self.publication.basename}.pdf"
+
+    @cached_property
+    def press_dir(self) -> Path:
+        """The print-shop edition (`buduj --druk`): interior, cover and a note for the print shop."""
+        return self.build_dir / "druk"
 
     @cached_property
     def doctrees_dir(self) -> Path:
@@ -457,6 +530,10 @@ def _consistency(settings: Settings, located: Located) -> list[Problem]:
         problem = _logo_problem(settings, value) if value else None
         if problem:
             problems.append(located.problem(("logo", key), problem))
+    for index, funder in enumerate(settings.project.funder_logos):
+        problem = _logo_problem(settings, funder.file)
+        if problem:
+            problems.append(located.problem(("projekt", "logotypy", index, "plik"), problem))
     if settings.source_dir.is_dir():
         named = [(("dostepnosc", "strona"), settings.accessibility.page)]
         named += [

@@ -312,24 +312,24 @@ def _formulas(path: Path, tokens: list[Token]) -> Iterator[Finding]:
     """Each {math} role and ```{math}``` block the PDF cannot set, with the converter's reason."""
     for token in tokens:
         line = (token.map or [0, 1])[0] + 1
-        formulas: list[tuple[int, str]] = []
+        formulas: list[tuple[int, str, bool]] = []  # line, LaTeX, display (a block)
         if token.type == "inline":
             row = line
             for child in token.children or []:
                 if child.type in ("softbreak", "hardbreak"):
                     row += 1
                 elif child.type == "myst_role" and child.meta.get("name") == "math":
-                    formulas.append((row, child.content))
+                    formulas.append((row, child.content, False))
         elif token.type in ("fence", "colon_fence") and re.match(r"\{math\}", token.info.strip()):
             options, body_start = _split_options(token.content)
             body = "\n".join(token.content.splitlines()[body_start:])
             # A block may hold several formulas separated by blank lines, as in the build.
             for part in re.split(r"\n\s*\n", body):
                 if part.strip():
-                    formulas.append((line + 1 + body_start, part))
-        for at, formula in formulas:
+                    formulas.append((line + 1 + body_start, part, True))
+        for at, formula, block in formulas:
             try:
-                latex_to_typst(formula)
+                latex_to_typst(formula, block=block)
             except UnsupportedMath as refused:
                 yield Finding(path, at, "BŁĄD", f"wzoru nie da się złożyć w PDF: {refused}.")
 

@@ -56,7 +56,9 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         # Formulas as MathML written at build time (site/math.py): no MathJax from a CDN.
         "html_math_renderer": MATH_RENDERER,
         "myst_footnote_transition": False,
-        # Figure and table numbers per chapter, the Polish way: „Rys. 3.1”, „Tabela 3.1”.
+        # Figure and table numbers per chapter, the Polish way: „Rys. 3.1”, „Tabela 3.1”. These
+        # are the captions; a reference in a sentence reads „rys. 3.1”, „tab. 3.1”, and an
+        # appendix numbers its own A.1, B.1… (sphinxext/numbering.py).
         "numfig": True,
         "numfig_secnum_depth": 1,
         "numfig_format": {
@@ -148,11 +150,16 @@ def pdf_config(settings: Settings, ident: Identity) -> dict[str, Any]:
         "isbn": pub.isbn,
         "uwaga": typeset(settings.data.notice) if settings.data.illustrative else "",
         "format": {"B5": "iso-b5", "A4": "a4"}[settings.print.paper],
+        "rozdzialy_od_prawej": settings.print.chapters_on_right,
         "kolor": settings.colours.primary,
         "nazwa_pliku": pub.basename,
         "data_wydania": pub.release_date or project.end,
         "logo": str(ident.logo),
         "logo_alt": ident.description,
+        # Funders' logos: the colophon and the print edition's back cover.
+        "logotypy": [
+            {"plik": str(settings.book_file(f.file)), "opis": f.description} for f in project.funder_logos
+        ],
     }
 
 

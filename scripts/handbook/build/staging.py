@@ -11,15 +11,18 @@ import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from handbook.build.messages import DISK_ERRNOS, disk_problem, translate
 from handbook.errors import HandbookError, Problem
 from handbook.processes import signals_held, stops_received
 from handbook.settings import Settings
 from handbook.site.html import PDF_FOLDER
+
+if TYPE_CHECKING:
+    from handbook.pdf.druk import PrintEdition
 
 # conf.py and docutils.conf (Polish quotation marks) are the engine's, the same for every book.
 ENGINE_CONF_DIR = Path(__file__).resolve().parent
@@ -30,7 +33,7 @@ STAGING = ".staging"
 LOCK = ".lock"
 WAITING = "Czekam, aż skończy się inne budowanie tego podręcznika"
 # Folders of _build a build writes into or replaces.
-OUTPUT_FOLDERS = ("html", "pdf", "typst", "charts", ".doctrees")
+OUTPUT_FOLDERS = ("html", "pdf", "typst", "charts", ".doctrees", "druk")
 
 # renameat2(2) with RENAME_EXCHANGE swaps two paths in one step; Python's os module lacks it.
 _AT_FDCWD = -100
@@ -51,6 +54,8 @@ class BuildResult:
     warnings: tuple[str, ...]
     outdir: Path
     timings: dict[str, float] = field(default_factory=dict)
+    # The print-shop edition, when `buduj --druk` made one.
+    edition: PrintEdition | None = None
 
 
 class Warnings(io.StringIO):
@@ -191,10 +196,17 @@ def build_site(settings: Settings, builder: str = "html", echo: bool = True) -> 
         return result
 
 
-def build_pdf(settings: Settings, echo: bool = True) -> BuildResult:
-    """Build the Typst book and publish ``_build/pdf/<name>.pdf`` only if it compiled cleanly."""
+def build_pdf(settings: Settings, echo: bool = True, press: bool = False) -> BuildResult:
+    """Build the Typst book and publish ``_build/pdf/<name>.pdf`` only if it compiled cleanly.
+
+    With *press*, also the print-shop edition made from it (``_build/druk``), published with it
+    or, if it fails, neither.
+    """
     with staged(settings) as book:
         result = book.build("typst", echo)
+        if result.ok and press:
+            edition = book.build_print(echo)
+            result = replace(result, edition=edition.edition) if edition.ok else edition
         if result.ok:
             book.publish()
         return result
@@ -279,6 +291,34 @@ class Staged:
         if ok:
             self.built.append(builder)
         return BuildResult(ok, lines, final, timings)
+
+    def build_print(self, echo: bool = True) -> BuildResult:
+        """The print-shop edition from the PDF built here, into staging; published by :meth:`publish`."""
+        from handbook.build.config import pdf_config
+        from handbook.identity import identity
+        from handbook.pdf.druk import make_print_edition, release_timestamp
+
+        settings = self.settings
+        if "typst" not in self.built:
+            raise RuntimeError("the print edition is made from the PDF built in the same staging folder")
+        data = pdf_config(settings, identity(settings))
+        name = settings.press_dir.name
+        try:
+            edition = make_print_edition(
+                self._pdf(),
+                self.folder / name,
+                self.folder / "okladka",
+                data,
+                settings.press,
+                release_timestamp(data["data_wydania"]),
+            )
+        except HandbookError as error:
+            message = f"(druk): {error}"
+            if echo:
+                print(message, file=sys.stderr)
+            return BuildResult(False, (message,), settings.press_dir)
+        self.built.append(name)
+        return BuildResult(True, (), settings.press_dir, edition=edition)
 
     def _pdf(self) -> Path:
         """The book the site offers for download: the one built with it, or the published one."""

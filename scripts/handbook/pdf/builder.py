@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import os
 import shutil
 import time
 from importlib.resources import files
@@ -20,6 +18,8 @@ from sphinx.util import logging
 from sphinx.util.nodes import inline_all_toctrees
 
 from handbook.pdf import markup
+from handbook.pdf.diagnostics import compile_problems
+from handbook.pdf.druk import funder_logos, release_timestamp
 from handbook.pdf.translator import TypstTranslator
 from handbook.sphinxext.typography import polish_spacing
 
@@ -43,6 +43,7 @@ class TypstBuilder(Builder):
 
     def init(self) -> None:
         self.timings: dict[str, float] = {}
+        self.sources: list[nodes.Node] = []  # the node of each source marker (translator.block)
 
     def get_outdated_docs(self) -> str:
         return "wszystkie rozdziały"  # one document: always written whole
@@ -73,9 +74,12 @@ class TypstBuilder(Builder):
         shutil.copyfile(str(files("handbook.pdf") / TEMPLATE), self.outdir / TEMPLATE)
         (self.outdir / MAIN).write_text(self._preamble() + body, encoding="utf-8")
         self.timings["typst_source"] = time.perf_counter() - start
-        if translator.errors or getattr(getattr(self, "_app", None), "_warncount", 0):
-            return  # the problems are already reported; a broken book is not compiled
-        self._compile()
+        self.sources = translator.sources
+        # Compiled even after the translator's or Sphinx's problems, so that Typst's own come in
+        # the same run; any of them fails the build, and a failed build publishes nothing
+        # (build/staging.py): this PDF stays in the staging folder.
+        pdf = self.outdir / f"{self.config.handbook_pdf['nazwa_pliku']}.pdf"
+        self._compile(self.outdir / MAIN, pdf, PDF_STANDARDS)
 
     def _place_images(self, tree: nodes.document) -> None:
         self.post_process_images(tree)
@@ -94,6 +98,8 @@ class TypstBuilder(Builder):
         logo = Path(self.config.handbook_pdf["logo"])
         if logo.is_file():
             shutil.copyfile(logo, target / logo.name)
+        for source, name, _ in funder_logos(self.config.handbook_pdf):
+            shutil.copyfile(source, target / name)
 
     def _preamble(self) -> str:
         data: dict[str, Any] = self.config.handbook_pdf
@@ -121,6 +127,10 @@ class TypstBuilder(Builder):
             f'image("{IMAGES}/{logo.name}", alt: {markup.string(data["logo_alt"])}, width: 62mm)'
             if logo.is_file()
             else "none"
+        )
+        funders = "".join(
+            f"image({markup.string(f'{IMAGES}/{name}')}, alt: {markup.string(alt)}, height: 14mm), "
+            for _, name, alt in funder_logos(data)
         )
 
         def seq(items: list[str]) -> str:
@@ -154,51 +164,55 @@ class TypstBuilder(Builder):
             f"  autorzy: {seq(authors)},\n"
             f"  slowa: {seq(keywords)},\n"
             f"  format: {markup.string(data['format'])},\n"
+            f"  rozdzialy-od-prawej: {'true' if data['rozdzialy_od_prawej'] else 'false'},\n"
             f"  kolor-glowny: rgb({markup.string(data['kolor'])}),\n"
             f"  logo: {logo_arg},\n"
+            f"  logotypy: ({funders}),\n"
             ")\n\n"
         )
 
-    def _compile(self) -> None:
+    def _compile(self, main: Path, pdf: Path, standards: list[str]) -> bool:
+        """Compile *main* (a file in the output folder) to *pdf*; its errors located and in Polish."""
         import typst  # compiled only here; importing it costs little but is not always needed
 
         start = time.perf_counter()
-        pdf = self.outdir / f"{self.config.handbook_pdf['nazwa_pliku']}.pdf"
         try:
             typst.compile(
-                str(self.outdir / MAIN),
+                str(main),
                 output=str(pdf),
                 root=str(self.outdir),
                 font_paths=[],
                 ignore_system_fonts=True,  # only Typst's embedded fonts: same PDF everywhere
-                pdf_standards=PDF_STANDARDS,
+                pdf_standards=standards,
                 timestamp=self._timestamp(),
             )
         except typst.TypstError as error:
-            hints = "; ".join(getattr(error, "hints", []) or [])
-            logger.warning(
-                f"Typst nie złożył PDF: {getattr(error, 'message', error)}"
-                + (f" (wskazówka: {hints})" if hints else "")
-                + f". Źródło: {self.outdir / MAIN}",
-                type="handbook",
-                subtype="pdf",
-            )
-            return
+            for problem in compile_problems(error.diagnostic or f"error: {error.message}\n", self._generated):
+                where = self.sources[problem.source] if problem.source is not None else None
+                logger.warning(problem.message, location=where, type="handbook", subtype="pdf")
+            return False
         except OSError as error:  # the PDF cannot be written: Typst gives no errno, only its text
             logger.warning(
                 f"Typst nie złożył PDF: nie można zapisać pliku {pdf}: {error}",
                 type="handbook",
                 subtype="pdf",
             )
-            return
+            return False
         self.timings["typst_compile"] = time.perf_counter() - start
+        return True
+
+    def _generated(self, name: str) -> str | None:
+        """The text of a Typst file the builder wrote, by the name a diagnostic gives it."""
+        try:
+            path = (Path.cwd() / name).resolve()  # Typst names it relative to the working folder
+            if path.parent != self.outdir.resolve() or path.name == TEMPLATE or path.suffix != ".typ":
+                return None
+            return path.read_text(encoding="utf-8")
+        except OSError:
+            return None
 
     def _timestamp(self) -> int:
-        epoch = os.environ.get("SOURCE_DATE_EPOCH")
-        if epoch:
-            return int(epoch)
-        day: dt.date = self.config.handbook_pdf["data_wydania"]
-        return int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp())
+        return release_timestamp(self.config.handbook_pdf["data_wydania"])
 
     def finish(self) -> None:
         (self.outdir / TIMINGS).write_text(json.dumps(self.timings, indent=2), encoding="utf-8")

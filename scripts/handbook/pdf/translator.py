@@ -7,6 +7,7 @@ is dropped silently from the printed book.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -16,6 +17,7 @@ from sphinx.locale import admonitionlabels
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
+from handbook.images import image_size
 from handbook.pdf import markup
 from handbook.pdf.mathconv import UnsupportedMath, latex_to_typst
 
@@ -29,6 +31,55 @@ ENUM_FORMATS = {
     "upperroman": "I.",
 }
 ALIGN = {"text-left": "left", "text-right": "right", "text-center": "center"}
+# A Typst comment before each block: "// źródło: 12" is the 12th entry of TypstTranslator.sources.
+SOURCE_MARKER = "// źródło: "
+# A CSS length as docutils and MyST accept it for an image: number and unit (none: pixels).
+LENGTH = re.compile(r"([0-9]*\.?[0-9]+)\s*(px|pt|pc|mm|cm|in|em|ex|%|)", re.IGNORECASE)
+OPTION_NAMES = {"width": "szerokość", "height": "wysokość", "figwidth": "szerokość rysunku"}
+# CSS units Typst lacks, in ones it has: a pixel is 0.75 pt (96 dpi), as a browser draws it.
+CSS_UNITS = {"": (0.75, "pt"), "px": (0.75, "pt"), "pc": (12, "pt"), "ex": (0.5, "em")}
+
+
+# Characters of table text (8.8 pt) on a line of the text block, and what a cell's inset takes.
+TABLE_LINE = 80
+CELL_PADDING = 2
+# A column whose longest cell is this short, or holds numbers only, is as wide as its content.
+SHORT_CELL = 12
+NUMBER = re.compile(r"[-+−]?[0-9][0-9\s\u00a0.,]*%?")
+
+
+def column_widths(group: nodes.tgroup, count: int) -> list[str]:
+    """Typst column widths from the cells: short or numeric columns `auto`, text columns a
+    share of the rest by their length, never narrower than their longest word (headers do not
+    hyphenate, and a word broken in a narrow cell is hard to read)."""
+    cells: list[list[str]] = [[] for _ in range(count)]
+    words = [0] * count
+    for section in group.children:
+        if not isinstance(section, (nodes.thead, nodes.tbody)):
+            continue
+        for row in section.children:
+            column = 0
+            for entry in row.children:
+                span = entry.get("morecols", 0) + 1
+                text = " ".join(entry.astext().split())
+                if span == 1 and column < count:
+                    words[column] = max([len(w) for w in text.split()] + [words[column]])
+                    if isinstance(section, nodes.tbody):
+                        cells[column].append(text)
+                column += span
+    longest = [max([len(t) for t in texts] + [words[i]]) for i, texts in enumerate(cells)]
+    fixed = [
+        not texts or longest[i] <= SHORT_CELL or all(NUMBER.fullmatch(t) for t in texts if t)
+        for i, texts in enumerate(cells)
+    ]
+    weights = {i: sum(map(len, texts)) / len(texts) for i, texts in enumerate(cells) if not fixed[i]}
+    room = max(TABLE_LINE - sum(longest[i] + CELL_PADDING for i in range(count) if fixed[i]), 1)
+    for _ in range(3):  # a share too narrow for the column's longest word is widened
+        for i in weights:
+            needed = min((words[i] + CELL_PADDING) / room, 0.9)
+            if weights[i] / sum(weights.values()) < needed:
+                weights[i] = needed * sum(w for j, w in weights.items() if j != i) / (1 - needed)
+    return ["auto" if fixed[i] else f"{max(weights[i], 1):.1f}fr" for i in range(count)]
 
 
 class TypstTranslator(SphinxTranslator):
@@ -42,7 +93,12 @@ class TypstTranslator(SphinxTranslator):
         self.pending_doc_label: str | None = None
         self.footnotes = self._collect_footnotes(document)
         self.footnotes_done: set[tuple[str, str]] = set()
+        self.abbreviations_done: set[tuple[str, str, str]] = set()
+        self.downloads_done: set[str] = set()
         self.errors = 0
+        self.visiting: list[nodes.Node] = []
+        # The node of each source marker in the output, by its number (see block()).
+        self.sources: list[nodes.Node] = []
 
     # --- output helpers -----------------------------------------------------------------
 
@@ -54,8 +110,33 @@ class TypstTranslator(SphinxTranslator):
         self.buffers[-1].extend(parts)
 
     def block(self, text: str) -> None:
-        """Start a block-level element on its own paragraph."""
-        self.add("\n\n", text)
+        """Start a block-level element on its own paragraph, after its source marker.
+
+        The marker (a Typst comment, so it prints nothing) names an entry of :attr:`sources`:
+        a Typst error is traced back to the chapter's line with it (builder.compile_errors).
+        Only a number goes into the comment, never a file name that could end the comment.
+        """
+        located = next((n for n in reversed(self.visiting) if n.line), None)
+        marker = ""
+        if located is not None:
+            marker = f"{SOURCE_MARKER}{len(self.sources)}\n"
+            self.sources.append(located)
+        self.add("\n\n", marker, text)
+
+    def dispatch_visit(self, node: nodes.Node) -> None:
+        # The nodes being visited, innermost last: block() names the one it comes from.
+        self.visiting.append(node)
+        try:
+            super().dispatch_visit(node)
+        except (nodes.SkipNode, nodes.SkipDeparture):
+            self.visiting.pop()  # no departure follows
+            raise
+
+    def dispatch_departure(self, node: nodes.Node) -> None:
+        try:
+            super().dispatch_departure(node)
+        finally:
+            self.visiting.pop()
 
     def push(self) -> None:
         self.buffers.append([])
@@ -196,6 +277,9 @@ class TypstTranslator(SphinxTranslator):
         if "handbook-byline" in node["classes"]:
             self.block(f"#byline[{self.render(node.children)}]")
             raise nodes.SkipNode
+        if node.get("literal_block"):
+            self._listing(node)
+            raise nodes.SkipNode
         self.add(self.anchors(node))
 
     def depart_container(self, node: nodes.container) -> None:
@@ -250,16 +334,25 @@ class TypstTranslator(SphinxTranslator):
         self._wrap(node, self.INLINE_TAGS[node["tag"]])
 
     def visit_inline(self, node: nodes.inline) -> None:
+        if "versionmodified" in node["classes"]:
+            self.add(self.anchors(node))
+            self._wrap(node, "emph")
         self.add(self.anchors(node))
 
     def depart_inline(self, node: nodes.inline) -> None:
         pass
 
     def visit_abbreviation(self, node: nodes.abbreviation) -> None:
-        pass
-
-    def depart_abbreviation(self, node: nodes.abbreviation) -> None:
-        pass
+        # Print has no tooltip: the expansion follows the first use in each chapter, which a
+        # reader may open on its own; later uses in the chapter are the abbreviation alone.
+        text = self.render(node.children, inline=True)
+        explanation = node.get("explanation", "").strip()
+        key = (self.docname, node.astext(), explanation)
+        if explanation and key not in self.abbreviations_done:
+            self.abbreviations_done.add(key)
+            text += f" ({markup.text(explanation)})"
+        self.add(text)
+        raise nodes.SkipNode
 
     def visit_reference(self, node: nodes.reference) -> None:
         text = self.render(node.children, inline=True)
@@ -274,13 +367,34 @@ class TypstTranslator(SphinxTranslator):
         else:
             self.add(text)
             raise nodes.SkipNode
-        self.add(f"#link({target})[{text}];")
+        link = f"#link({target})[{text}];"
+        # An image with `:target:` is a link of its own, between paragraphs.
+        if isinstance(node.parent, nodes.TextElement):
+            self.add(link)
+        else:
+            self.block(link)
         raise nodes.SkipNode
 
     def visit_download_reference(self, node: addnodes.download_reference) -> None:
-        # A file offered for download on the site; in print its name says where to look.
-        self.add(self.render(node.children, inline=True))
+        # A file offered for download on the site: in print, a link to the same file on the
+        # site (the address the site's link has) and that address in a footnote.
+        text = self.render(node.children, inline=True)
+        if not node.get("filename"):
+            self.add(text)
+            raise nodes.SkipNode
+        url = self.config.html_baseurl.rstrip("/") + "/_downloads/" + node["filename"]
+        label = self.label("pobierz-" + node["filename"])
+        if label in self.downloads_done:
+            note = f"#footnote({label});"
+        else:
+            note = f"#footnote[{self._url(url)}]{label}"
+        self.downloads_done.add(label)
+        self.add(f"#link({markup.string(url)})[{text}]{note}")
         raise nodes.SkipNode
+
+    @staticmethod
+    def _url(url: str) -> str:
+        return f"#link({markup.string(url)})[{markup.text(url)}]"
 
     def visit_footnote_reference(self, node: nodes.footnote_reference) -> None:
         key = (self.docname, node["refid"])
@@ -316,21 +430,47 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def visit_math_block(self, node: nodes.math_block) -> None:
-        self.block(self._equation(node, block=True) + self.anchors(node))
+        self.block(self._equation(node, block=True))
         raise nodes.SkipNode
 
     def _equation(self, node: nodes.Element, block: bool) -> str:
         # The tagged PDF needs an alternative text for every formula: its LaTeX source.
         alt = markup.string(node.astext().strip())
-        space = " " if block else ""
-        flag = "true" if block else "false"
-        return f"#math.equation(block: {flag}, alt: {alt}, ${space}{self._math(node)}{space}$);"
+        if not block:
+            return f"#math.equation(block: false, alt: {alt}, ${self._math(node, block)}$);"
+        # A labelled equation: the number the site prints, and the label {eq} links to.
+        number = self._equation_number(node)
+        numbering = f'(..) => "({number})"' if number else "none"
+        ids = node.get("ids", [])
+        label = f" {self.label(ids[0])}{self.anchors(node, skip=1)}" if ids else ""
+        return (
+            f"#math.equation(block: true, numbering: {numbering}, alt: {alt}, $ {self._math(node, block)} $)"
+            f"{label}"
+        )
 
-    def _math(self, node: nodes.Element) -> str:
+    def _equation_number(self, node: nodes.Element) -> str:
+        """The equation's number as the site shows it (sphinx.util.math.get_node_equation_number)."""
+        if not node.get("number") or not node.get("ids"):
+            return ""
+        config = self.config
+        if not (config.math_numfig and config.numfig):
+            return str(node["number"])
+        numbers = self.builder.env.toc_fignumbers.get(self.docname, {}).get("displaymath", {})
+        number = ".".join(map(str, numbers.get(node["ids"][0], ())))
+        return config.math_numsep.join(number.rsplit(".", 1))
+
+    def _math(self, node: nodes.Element, block: bool) -> str:
+        latex = node.astext()
+        # Equations separated by a blank line are lines of one display, as Sphinx makes them.
+        parts = [p for p in latex.split("\n\n") if p.strip()] if block else [latex]
         try:
-            return latex_to_typst(node.astext())
+            return " \\ ".join(latex_to_typst(part, block=block) for part in parts)
         except UnsupportedMath as error:
-            self.fail(node, f"wzoru nie da się złożyć w PDF: {error}.")
+            self.fail(
+                node,
+                f"wzoru nie da się złożyć w PDF: {error} — napisz go poleceniami z poradnika autora "
+                "(rozdział „Wzory”) albo opisz słowami.",
+            )
             return ""
 
     # --- lists ----------------------------------------------------------------------------
@@ -353,14 +493,17 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_definition_list(self, node: nodes.definition_list) -> None:
         for item in node.children:
-            terms = [c for c in item.children if isinstance(c, nodes.term)]
-            classifiers = [c for c in item.children if isinstance(c, nodes.classifier)]
-            definition = [c for c in item.children if isinstance(c, nodes.definition)]
-            term = " ".join(f"{self.anchors(t)}{self.render(t.children)}" for t in terms)
-            if classifiers:
-                term += " (" + ", ".join(self.render(c.children) for c in classifiers) + ")"
-            body = self.render(definition[0].children) if definition else ""
-            self.block(f"#definicja([{term}], [{body}])")
+            # A glossary entry may have several terms (synonyms), each on its own line as on
+            # the site, and a MyST term several definitions: every one of them is printed.
+            terms: list[str] = []
+            for child in item.children:
+                if isinstance(child, nodes.term):
+                    terms.append(f"{self.anchors(child)}{self.render(child.children)}")
+                elif isinstance(child, nodes.classifier) and terms:
+                    terms[-1] += f" (#emph[{self.render(child.children)}])"
+            definitions = [self.render(c.children) for c in item.children if isinstance(c, nodes.definition)]
+            body = "".join(f"#block[{d}]" for d in definitions)
+            self.block(f"#definicja([{'#linebreak()'.join(terms)}], [{body}])")
         raise nodes.SkipNode
 
     def visit_field_list(self, node: nodes.field_list) -> None:
@@ -378,12 +521,47 @@ class TypstTranslator(SphinxTranslator):
         else:
             title = markup.text(admonitionlabels.get(node.tagname, node.tagname))
         body = self.render(c for c in node.children if not isinstance(c, nodes.title))
-        kind = markup.string(node.tagname)
+        # ```{admonition}``` with `:class: tip` looks like a tip on the site: in print too.
+        styled = [c for c in node["classes"] if c in admonitionlabels and node.tagname == "admonition"]
+        kind = markup.string(styled[0] if styled else node.tagname)
         self.block(f"#ramka({kind}, [{title}])[{body}]{self.anchors(node)}")
         raise nodes.SkipNode
 
     def visit_seealso(self, node: nodes.Element) -> None:
         self.visit_Admonition(node)
+
+    def visit_versionmodified(self, node: addnodes.versionmodified) -> None:
+        # Not a box on the site either: a paragraph led by „Dodane w wersji 2.0:” in italics
+        # (the lead is an inline of class "versionmodified", see visit_inline).
+        self.block(f"#block[{self.render(node.children)}]{self.anchors(node)}")
+        raise nodes.SkipNode
+
+    def visit_centered(self, node: addnodes.centered) -> None:
+        self.block(f"#align(center, strong[{self.render(node.children)}]){self.anchors(node)}")
+        raise nodes.SkipNode
+
+    def visit_hlist(self, node: addnodes.hlist) -> None:
+        columns = [f"[{self.render(column.children)}]" for column in node.children]
+        grid = f"#grid(columns: {len(columns)} * (1fr,), gutter: 1em, {', '.join(columns)})"
+        self.block(grid + self.anchors(node))
+        raise nodes.SkipNode
+
+    def visit_option_list(self, node: nodes.option_list) -> None:
+        # As on the site: the options in a code font, their description indented below.
+        for item in node.children:
+            groups = [c for c in item.children if isinstance(c, nodes.option_group)]
+            options = ", ".join(f"#raw({markup.string(o.astext())})" for g in groups for o in g.children)
+            body = "".join(self.render(c.children) for c in item.children if isinstance(c, nodes.description))
+            self.block(f"#definicja([{options}], [{body}])")
+        raise nodes.SkipNode
+
+    def visit_citation(self, node: nodes.citation) -> None:
+        # Where the author put it, as on the site: „[ŹRÓDŁO] opis”, the target of its citations.
+        labels = [c for c in node.children if isinstance(c, nodes.label)]
+        name = markup.text(f"[{labels[0].astext()}]") if labels else ""
+        body = self.render(c for c in node.children if not isinstance(c, nodes.label))
+        self.block(f"#definicja([{name}], [{body}]){self.anchors(node)}")
+        raise nodes.SkipNode
 
     def visit_topic(self, node: nodes.topic) -> None:
         titles = [c for c in node.children if isinstance(c, nodes.title)]
@@ -408,22 +586,62 @@ class TypstTranslator(SphinxTranslator):
         raise nodes.SkipNode
 
     def visit_literal_block(self, node: nodes.literal_block) -> None:
-        language = node.get("language", "")
-        lang = f", lang: {markup.string(language)}" if language and language != "default" else ""
-        self.block(f"#raw(block: true{lang}, {markup.string(node.astext())}){self.anchors(node)}")
+        self.block(self._code(node) + self.anchors(node))
         raise nodes.SkipNode
+
+    def _code(self, node: nodes.literal_block) -> str:
+        """A code block; with `:linenos:` or `:emphasize-lines:` its lines numbered and marked."""
+        language = node.get("language", "")
+        lang = f", lang: {markup.string(language)}" if language not in ("", "default", "none") else ""
+        code = f"raw(block: true{lang}, {markup.string(node.astext())})"
+        options = node.get("highlight_args", {})
+        marked = [int(n) for n in options.get("hl_lines", [])]
+        if not node.get("linenos") and not marked:
+            return f"#{code}"
+        start = int(options.get("linenostart", 1))
+        numbers = "true" if node.get("linenos") else "false"
+        lines = "(" + "".join(f"{n}, " for n in marked) + ")"
+        return f"#kod(numery: {numbers}, start: {start}, wyroznione: {lines}, {code})"
+
+    def _listing(self, node: nodes.container) -> None:
+        """A code block with `:caption:`: a numbered „Listing 3.1”, as on the site."""
+        captions = [c for c in node.children if isinstance(c, nodes.caption)]
+        blocks = [c for c in node.children if isinstance(c, nodes.literal_block)]
+        if len(blocks) != 1:
+            self.fail(node, "blok kodu z podpisem musi zawierać dokładnie jeden blok kodu.")
+            return
+        caption = self.render(captions[0].children) if captions else ""
+        ids = node.get("ids", [])
+        label = self.label(ids[0]) if ids else ""
+        # The caption above the code, as on the site; the code keeps its own left alignment.
+        self.block(
+            f"#figure(align(left, {self._code(blocks[0])[1:]}), kind: raw, supplement: [Listing], "
+            f"numbering: {self._number('code-block', node)}, "
+            f"caption: figure.caption(position: top)[{caption}]) {label}"
+            f"{self.anchors(node, skip=1)}{self.anchors(blocks[0])}"
+        )
 
     def visit_doctest_block(self, node: nodes.doctest_block) -> None:
         self.visit_literal_block(node)  # type: ignore[arg-type]
 
     def visit_line_block(self, node: nodes.line_block) -> None:
-        lines = [self.render(line.children) for line in node.findall(nodes.line)]
-        self.block("#block[" + " \\\n".join(lines) + "]" + self.anchors(node))
+        self.block(f"#wiersze[{self._lines(node)}]{self.anchors(node)}")
         raise nodes.SkipNode
+
+    def _lines(self, node: nodes.line_block) -> str:
+        """A line block's lines, one paragraph each; a nested block is indented one step more."""
+        parts = []
+        for child in node.children:
+            if isinstance(child, nodes.line_block):
+                parts.append(f"#pad(left: 1.5em)[{self._lines(child)}]")
+            else:  # an empty line keeps its height, as on the site
+                parts.append(f"#par[{self.render(child.children) or '#hide[.]'}]")
+        return "".join(parts)
 
     # --- figures, images, tables ----------------------------------------------------------
 
-    def _image(self, node: nodes.image, width: str = "100%") -> str:
+    def _image(self, node: nodes.image) -> str:
+        """The image at the size the site shows it, as a Typst expression."""
         alt = node.get("alt", "").strip()
         if not alt:
             self.fail(
@@ -432,10 +650,77 @@ class TypstTranslator(SphinxTranslator):
                 "dodaj opis tego, co przedstawia.",
             )
         uri = posixpath.normpath(node["uri"])
-        return f"image({markup.string(uri)}, alt: {markup.string(alt)}, width: {width})"
+        call = f"image({markup.string(uri)}, alt: {markup.string(alt)}"
+        size = self._image_size(node)
+        if size is None:
+            return call + ", width: 100%)"  # a chart: drawn for the column's width
+        width, height, scale = size
+        if width and height:
+            call += ', fit: "stretch"'  # as a browser does with both set
+        if height:
+            call += f", height: {height}"
+        if width and width.endswith("%"):
+            return call + f", width: {width})"
+        if width:
+            # Never wider than the column, like `max-width: 100%` on the site.
+            return f"layout(size => {call}, width: calc.min(({width}).to-absolute(), size.width)))"
+        call += ")"
+        return f"scale({scale}, reflow: true, {call})" if scale else call
+
+    def _image_size(self, node: nodes.image) -> tuple[str | None, str | None, str | None] | None:
+        """Typst width, height and (for an SVG of its own size) scale from the image's options.
+
+        Lengths are CSS lengths (a bare number is pixels); a pixel is 0.75 pt, as at 96 dpi.
+        """
+        if "handbook-chart" in node["classes"]:
+            return None
+        scale = node.get("scale", 100) / 100
+        width = self._length(node, "width", node.get("width"), scale)
+        height = self._length(node, "height", node.get("height"), scale)
+        if width or height:
+            return width, height, None
+        pixels = self._raster_size(node)
+        if pixels:  # a raster's own size: its pixels at 96 dpi, as a browser shows it
+            return self._length(node, "width", str(pixels[0]), scale), None, None
+        return None, None, (f"{scale * 100:g}%" if scale != 1 else None)
+
+    def _raster_size(self, node: nodes.image) -> tuple[int, int] | None:
+        path = self.builder.outdir / node["uri"]
+        if path.suffix.lower() == ".svg" or not path.is_file():
+            return None  # Typst sizes an SVG by its own width and height, in CSS pixels
+        return image_size(path)
+
+    def _length(self, node: nodes.Element, option: str, value: str | None, scale: float = 1) -> str | None:
+        """A CSS length (50%, 200px, 5cm, 3em, 120) as a Typst length; a located refusal if it is none."""
+        if not value:
+            return None
+        match = LENGTH.fullmatch(value.strip())
+        if match is None or float(match[1]) <= 0:
+            self.fail(
+                node,
+                f"{OPTION_NAMES[option]} obrazu „{value}” nie jest długością; podaj np. 50% "
+                "(części szerokości kolumny), 200px, 5cm albo 30mm.",
+            )
+            return None
+        number, unit = float(match[1]) * scale, match[2].lower()
+        if unit == "%" and number > 100:
+            name = OPTION_NAMES[option]
+            self.fail(node, f"{name} obrazu „{value}” przekracza szerokość kolumny; podaj najwyżej 100%.")
+            return None
+        factor, unit = CSS_UNITS.get(unit, (1, unit))
+        return f"{round(number * factor, 3):g}{unit}"
 
     def visit_image(self, node: nodes.image) -> None:
-        self.block(f"#align(center, {self._image(node, '80%')}){self.anchors(node)}")
+        image = self._image(node)
+        parent = node.parent
+        if isinstance(parent, nodes.reference) and not isinstance(parent.parent, nodes.TextElement):
+            parent = parent.parent  # an image with `:target:`: placed as the image alone would be
+        if isinstance(parent, nodes.TextElement):
+            # An image in a line of text stays in the line, as on the site.
+            self.add(f"#box({image}){self.anchors(node)}")
+            raise nodes.SkipNode
+        align = node.get("align", "left") if node.get("align") in ("left", "center", "right") else "left"
+        self.block(f"#align({align}, {image}){self.anchors(node)}")
         raise nodes.SkipNode
 
     def _number(self, kind: str, node: nodes.Element) -> str:
@@ -453,14 +738,25 @@ class TypstTranslator(SphinxTranslator):
         legends = [c for c in node.children if isinstance(c, nodes.legend)]
         caption = self.render(captions[0].children) if captions else ""
         legend = self.render(legends[0].children) if legends else ""
-        body = self._image(images[0]) + (f" + block[{legend}]" if legend else "")
+        if legend:  # the site's <figcaption> holds the legend under the caption
+            caption += f"#block(above: 0.6em, align(left, [{legend}]))"
+        body = self._image(images[0])
         ids = node.get("ids", [])
         label = self.label(ids[0]) if ids else ""
-        self.block(
-            f"#figure({body}, kind: image, supplement: [Rys.], "
-            f"numbering: {self._number('figure', node)}, caption: [{caption}]) {label}"
-            f"{self.anchors(node, skip=1)}"
+        figure = (
+            f"figure({body}, kind: image, supplement: [Rys.], "
+            f"numbering: {self._number('figure', node)}, caption: [{caption}])"
         )
+        # `:figwidth:` narrows the figure and its caption, `:align:` places it, as on the site.
+        width = self._length(node, "figwidth", node.get("width"))
+        align = node.get("align") if node.get("align") in ("left", "right") else "center"
+        if width:
+            figure = f"align({align}, block(width: {width})[#{figure} {label}])"
+            label = ""
+        elif align != "center":
+            figure = f"align({align}, block[#{figure} {label}])"
+            label = ""
+        self.block(f"#{figure} {label}{self.anchors(node, skip=1)}")
         raise nodes.SkipNode
 
     def visit_table(self, node: nodes.table) -> None:
@@ -485,8 +781,11 @@ class TypstTranslator(SphinxTranslator):
 
     def _tgroup(self, group: nodes.tgroup) -> str:
         specs = [c for c in group.children if isinstance(c, nodes.colspec)]
-        widths = [int(s.get("colwidth", 1)) or 1 for s in specs]
-        columns = "(" + ", ".join(f"{w}fr" for w in widths) + ("," if len(widths) == 1 else "") + ")"
+        if "colwidths-given" in group.parent.get("classes", []):  # the author's `:widths:`
+            widths = [f"{int(s.get('colwidth', 1)) or 1}fr" for s in specs]
+        else:
+            widths = column_widths(group, len(specs))
+        columns = "(" + ", ".join(widths) + ("," if len(widths) == 1 else "") + ")"
         parts = [f"columns: {columns}"]
         for section in group.children:
             if isinstance(section, nodes.thead):

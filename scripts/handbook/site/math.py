@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 import html5lib
@@ -50,14 +51,23 @@ TOO_DEEP = (
 )
 
 
+# How many children an element of fixed arity has in valid MathML.
+_CHILDREN = {
+    "mfrac": 2, "mroot": 2, "msub": 2, "msup": 2, "msubsup": 3, "munder": 2, "mover": 2,
+    "munderover": 3,
+}  # fmt: skip
+
+
 class Unconvertible(Exception):
     """A formula the site cannot show as MathML; the message is for the author."""
 
 
-def mathml(latex: str, block: bool) -> str:
-    """*latex* as one ``<math>`` element, its source as the alternative text."""
+def mathml(latex: str, block: bool, alt: str | None = None) -> str:
+    """*latex* as one ``<math>`` element, its source (or *alt*) as the alternative text."""
     if _brace_depth(latex) > MAX_BRACES:
         raise Unconvertible(TOO_DEEP)
+    if re.search(r"\\tag(?![A-Za-z])", latex):  # the PDF's numbers come from :label: only
+        raise Unconvertible("numer wzoru nadaje opcja :label: bloku ```{math}```, nie \\tag")
     try:
         converted = convert(latex, display="block" if block else "inline")
     except RecursionError as error:
@@ -74,10 +84,37 @@ def mathml(latex: str, block: bool) -> str:
         if parser.errors or len(fragment) != 1:
             raise Unconvertible("zapisu nie da się przekształcić w poprawny MathML")
         clean = _checked(fragment[0])
-        clean.set("alttext", latex.strip())
+        clean.set("alttext", (alt or latex).strip())
         return ET.tostring(clean, encoding="unicode", short_empty_elements=True)
     except RecursionError as error:
         raise Unconvertible(TOO_DEEP) from error
+
+
+# latex2mathml shows the "&" of \begin{aligned} as a character and \begin{gather} on one line;
+# its \begin{split} and \begin{array} are laid out as tables, as LaTeX does.
+_ENVIRONMENT = re.compile(r"\\(begin|end)\{(aligned|gathered|gather\*?)\}")
+_ROW = re.compile(r"\\begin\{|\\end\{|\\\\|\\.|&", re.DOTALL)
+
+
+def display_lines(latex: str) -> str:
+    """A display formula with its lines laid out: ``\\\\`` and ``&`` outside any environment
+    break and align them, as in Sphinx's LaTeX output, which wraps a display formula in split."""
+    latex = _ENVIRONMENT.sub(_laid_out, latex)
+    depth = 0
+    for token in _ROW.findall(latex):
+        if token == "\\begin{":
+            depth += 1
+        elif token == "\\end{":
+            depth -= 1
+        elif depth == 0 and token in ("&", "\\\\"):
+            return f"\\begin{{split}}{latex}\\end{{split}}"
+    return latex
+
+
+def _laid_out(match: re.Match[str]) -> str:
+    if match[2] == "aligned":
+        return f"\\{match[1]}{{split}}"
+    return "\\begin{array}{c}" if match[1] == "begin" else "\\end{array}"
 
 
 def _brace_depth(latex: str) -> int:
@@ -103,6 +140,8 @@ def _checked(element: ET.Element, level: int = 0) -> ET.Element:
     name = str(element.tag).rpartition("}")[2]
     if name not in ELEMENTS:
         raise Unconvertible(f"wzór dałby na stronie element <{name}>, który jest niedozwolony")
+    if len(element) != _CHILDREN.get(name, len(element)):  # latex2mathml writes \frac{a} as it is
+        raise Unconvertible("zapisowi LaTeX-a brakuje argumentu (np. \\frac{…}{…} ma dwa)")
     text = element.text or ""
     if text.startswith("\\") and len(text) > 1:
         raise Unconvertible(f"nieobsługiwane polecenie LaTeX-a {text}")
@@ -120,9 +159,9 @@ def _checked(element: ET.Element, level: int = 0) -> ET.Element:
     return clean
 
 
-def _markup(node: nodes.Element, latex: str, block: bool) -> str:
+def _markup(node: nodes.Element, latex: str, block: bool, alt: str | None = None) -> str:
     try:
-        return mathml(latex, block)
+        return mathml(latex, block, alt)
     except Unconvertible as problem:
         logger.warning(
             f"wzoru nie da się pokazać na stronie: {problem}.", location=node, type="handbook", subtype="math"
@@ -145,7 +184,7 @@ def visit_displaymath_html(self: HTML5Translator, node: nodes.math_block) -> Non
         self.body.append("</span>")
     # Equations separated by a blank line are shown one under another, as Sphinx does.
     for part in (p for p in node.astext().split("\n\n") if p.strip()):
-        self.body.append(_markup(node, part, block=True))
+        self.body.append(_markup(node, display_lines(part), block=True, alt=part))
     self.body.append("</div>\n")
     raise nodes.SkipNode
 

@@ -71,6 +71,24 @@ def _is_html(node: nodes.raw) -> bool:
     return node.get("format", "").split() == ["html"]
 
 
+# What MyST writes for a hard line break (a "\" or two spaces at a line end): the same break
+# as raw HTML and then as raw LaTeX.
+_HARD_BREAK = ("<br />\n", "\\\\\n")
+
+
+def _hard_breaks(document: nodes.document) -> None:
+    """MyST's hard line break becomes the engine's own line-break node, in every builder."""
+    for raw in list(document.findall(nodes.raw)):
+        parent = raw.parent
+        if parent is None or not _is_html(raw) or raw.astext() != _HARD_BREAK[0]:
+            continue
+        following = parent[parent.index(raw) + 1 : parent.index(raw) + 2]
+        latex = following[0] if following and isinstance(following[0], nodes.raw) else None
+        if latex is not None and latex.get("format") == "latex" and latex.astext() == _HARD_BREAK[1]:
+            parent.remove(latex)
+            raw.replace_self(inline_tag("", tag="br"))
+
+
 class RawContent(SphinxTransform):
     """Raw HTML becomes allowed inline nodes or is refused; raw content of other formats is refused.
 
@@ -83,6 +101,7 @@ class RawContent(SphinxTransform):
     default_priority = 200
 
     def apply(self, **kwargs: Any) -> None:
+        _hard_breaks(self.document)
         parents: dict[int, nodes.Element] = {}
         for raw in list(self.document.findall(nodes.raw)):
             if not _is_html(raw):

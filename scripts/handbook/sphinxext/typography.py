@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxTransform
 
@@ -40,9 +41,14 @@ ABBREVIATIONS = r"r|godz|tys|mln|mld|os|proc|pkt|ok|ul|np|tj|wg|itd|itp|str|zob"
 DOUBLE_DOT = re.compile(rf"(?<![\w.])((?:{ABBREVIATIONS})\.)\.(?!\.)")
 ENDS_WITH_ABBREVIATION = re.compile(rf"(?<![\w.])(?:{ABBREVIATIONS})\.$")
 
-# Text inside these is code, a formula or a URL: it is never touched.
+# Text inside these is code, a formula or a URL: it is never touched ({kbd}, {samp}, {file}
+# are literals; {command}, {program} literal_strong; {mimetype} literal_emphasis).
 _VERBATIM = (
     nodes.literal,
+    addnodes.literal_strong,
+    addnodes.literal_emphasis,
+    nodes.option_string,
+    nodes.option_argument,
     nodes.literal_block,
     nodes.raw,
     nodes.math,
