@@ -68,7 +68,8 @@ def _chapter() -> str:
     parts = [
         FRONT,
         "## Tabele\n",
-        "{numref}`tabela-dluga` zbiera kody. Dane z {numref}`tabela-dluga` są zmyślone.\n",
+        "{numref}`tabela-dluga` zbiera kody. Dane z {numref}`tabela-dluga` są zmyślone (zob. "
+        "{numref}`tabela-dluga`). Czy {numref}`tabela-dluga` jest długa? {numref}`tabela-dluga` tak.\n",
     ]
     parts += [PROSE * 4 + "\n", _long_table()]
     for n in range(6):  # short tables at varied heights on the page
@@ -88,6 +89,16 @@ APPENDIX_TABLE = """
 """
 
 
+# A chapter that lists its own sections in a toctree (as many real books do).
+PART_TITLES = {"czesc": "Część z podrozdziałami", "czesc-a": "Podrozdział A", "czesc-b": "Podrozdział B"}
+PART = {
+    "czesc": "\nWstęp do części.\n\n```{toctree}\n:maxdepth: 1\n\nczesc-a\nczesc-b\n```\n\n"
+    "## Sekcja po spisie\n\nTekst po spisie.\n",
+    "czesc-a": "\nTekst A.\n\n## Sekcja A1\n\nTekst A1.\n",
+    "czesc-b": "\nTekst B.\n",
+}
+
+
 @pytest.fixture(scope="module")
 def book(tmp_path_factory):
     from conftest import copy_project
@@ -97,8 +108,13 @@ def book(tmp_path_factory):
     (handbook / "druk.md").write_text(_chapter(), encoding="utf-8")
     index = handbook / "index.md"
     index.write_text(
-        index.read_text(encoding="utf-8").replace("rozdzial\n```", "rozdzial\ndruk\n```", 1), encoding="utf-8"
+        index.read_text(encoding="utf-8").replace("rozdzial\n```", "rozdzial\ndruk\nczesc\n```", 1),
+        encoding="utf-8",
     )
+    for name, text in PART.items():
+        (handbook / f"{name}.md").write_text(
+            FRONT.replace("Druk książkowy", PART_TITLES[name]) + text, "utf-8"
+        )
     slowniczek = handbook / "slowniczek.md"
     slowniczek.write_text(slowniczek.read_text(encoding="utf-8") + APPENDIX_TABLE, encoding="utf-8")
     settings = load_settings(root)
@@ -222,9 +238,40 @@ def test_appendix_numbers_its_tables_on_site_and_in_print(book, pages):
 
 def test_references_are_grammatical_on_site_and_in_print(book, pages):
     html = BeautifulSoup((book.html_dir / "druk.html").read_text(encoding="utf-8"), "html.parser")
+    for hidden in html.select("[hidden]"):  # search's folded spellings (site/indexing.py)
+        hidden.decompose()
     text = html.select_one("article").get_text(" ", strip=True).replace("\xa0", " ")
     assert "Tab. 2.1 zbiera kody" in text  # opening a sentence
     assert "Dane z tab. 2.1 są" in text
+    assert "(zob. tab. 2.1" in text  # a dot after an abbreviation ends no sentence
+    assert "jest długa? Tab. 2.1 tak" in text
     printed = " ".join(pages)
     assert "Tab. 2.1 zbiera kody" in printed and "Dane z tab. 2.1 są" in printed
+    assert "(zob. tab. 2.1)" in printed.replace("\u00a0", " ")
     assert "Tabela 2.1. Długa tabela" in printed  # the caption keeps its noun
+
+
+def test_a_chapter_with_its_own_toctree_keeps_its_title_and_number(book):
+    # Its title stays a numbered chapter (as on the site), and the documents it lists become its
+    # sections, one level down, with their own sections below them.
+    def outline(items, depth=0):
+        entries = []
+        for item in items:
+            # Titles carry the Polish no-break spaces („z\u00a0podrozdziałami”).
+            entries += [(depth, item.title.replace("\u00a0", " ")), *outline(item.children, depth + 1)]
+        return entries
+
+    with pikepdf.open(book.pdf_file) as pdf, pdf.open_outline() as tree:
+        entries = outline(tree.root)
+    start = entries.index((0, "3. Część z podrozdziałami"))
+    assert entries[start + 1 : start + 5] == [
+        (1, "Podrozdział A"),
+        (2, "Sekcja A1"),
+        (1, "Podrozdział B"),
+        (1, "Sekcja po spisie"),
+    ]
+    text = " ".join(
+        " ".join(page.extract_text().replace("\u00a0", " ").split())
+        for page in PdfReader(book.pdf_file).pages
+    )
+    assert re.search(r"3\. Część z podrozdziałami .*Wstęp do części\. .*Podrozdział A .*Tekst A\.", text)

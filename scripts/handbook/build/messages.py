@@ -370,6 +370,13 @@ _TRANSLATIONS = _compiled(
             lambda m: f"dyrektywa „{m[1]}” nie zna opcji {_listed(m[2])}; dozwolone: {_listed(m[3])}",
         ),
         (
+            # MyST reads a directive's options as YAML.
+            r"'(.+)': Invalid options format: .*",
+            "dyrektywa „\\1”: opcje mają błędny zapis; pisz każdą w osobnym wierszu jako "
+            "„:nazwa: wartość”, a wartość, która zaczyna się od cudzysłowu, ujmij w apostrofy "
+            '(np. :header: \'"Gmina", "Liczba"\')',
+        ),
+        (
             r"'(.+)': Invalid option value for '(.+?)': .*",
             "dyrektywa „\\1”: niepoprawna wartość opcji „\\2” (np. tu potrzebna jest liczba)",
         ),

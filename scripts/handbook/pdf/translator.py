@@ -90,8 +90,11 @@ class TypstTranslator(SphinxTranslator):
         self.buffers: list[list[str]] = [[]]
         self.docnames: list[str] = [builder.config.root_doc]
         self.section_depth: dict[str, int] = {}
+        # Heading level of the section a document's toctree stood in (0 for chapters).
+        self.level_base: dict[str, int] = {}
         self.pending_doc_label: str | None = None
         self.footnotes = self._collect_footnotes(document)
+        self.targets = self._collect_targets(document)
         self.footnotes_done: set[tuple[str, str]] = set()
         self.abbreviations_done: set[tuple[str, str, str]] = set()
         self.downloads_done: set[str] = set()
@@ -190,6 +193,12 @@ class TypstTranslator(SphinxTranslator):
         pass
 
     def visit_start_of_file(self, node: addnodes.start_of_file) -> None:
+        # A document listed in a chapter's own toctree is a section of that chapter: its title
+        # sits one level below the section that held the toctree. The root's toctrees list
+        # chapters, wherever in the root they stand.
+        parent = self.docname
+        base = 0 if parent == self.config.root_doc else self.level_base[parent] + self.section_depth[parent]
+        self.level_base[node["docname"]] = base
         self.docnames.append(node["docname"])
         self.pending_doc_label = self.label("", node["docname"])
 
@@ -205,7 +214,7 @@ class TypstTranslator(SphinxTranslator):
     def _heading_level(self) -> int:
         depth = self.section_depth[self.docname]
         # The root document's own title is the cover; its sections sit at chapter level.
-        return depth - 1 if self.docname == self.config.root_doc else depth
+        return depth - 1 if self.docname == self.config.root_doc else self.level_base[self.docname] + depth
 
     def _section_number(self, node: nodes.section) -> str:
         numbers = self.builder.env.toc_secnumbers.get(self.docname, {})
@@ -229,9 +238,10 @@ class TypstTranslator(SphinxTranslator):
 
     def _heading(self, section: nodes.section, title: nodes.title) -> None:
         level = self._heading_level()
-        if level < 1 or self._holds_chapters(section):
+        if level < 1 or (self.docname == self.config.root_doc and self._holds_chapters(section)):
             # The root title is on the cover, and the root section that held the table of
-            # contents now holds the chapters themselves: neither prints a heading.
+            # contents now holds the chapters themselves: neither prints a heading. A chapter
+            # that lists its own sections in a toctree keeps its title.
             self.add(self.anchors(section))
             return
         number = self._section_number(section)
@@ -365,6 +375,11 @@ class TypstTranslator(SphinxTranslator):
         elif uri:
             target = markup.string(uri)
         else:
+            target = ""
+        internal = "refid" in node or uri.startswith("%")
+        if not target or (internal and target not in self.targets):
+            # A reference to nothing: Sphinx or MyST has said so at its line already; in the
+            # staging PDF it is plain text, so Typst does not say it again.
             self.add(text)
             raise nodes.SkipNode
         link = f"#link({target})[{text}];"
@@ -411,6 +426,18 @@ class TypstTranslator(SphinxTranslator):
 
     def visit_footnote(self, node: nodes.footnote) -> None:
         raise nodes.SkipNode  # printed at its reference, as a page footnote
+
+    @staticmethod
+    def _collect_targets(document: nodes.document) -> set[str]:
+        """The label of every document and of every id in it: what a link may point to."""
+        targets = set()
+        scopes: list[tuple[str, nodes.Element]] = [(document.get("docname", ""), document)]
+        scopes += [(sof["docname"], sof) for sof in document.findall(addnodes.start_of_file)]
+        for docname, scope in scopes:
+            targets.add(markup.label(docname, ""))
+            for node in scope.findall(nodes.Element):
+                targets.update(markup.label(docname, anchor) for anchor in node.get("ids", []))
+        return targets
 
     @staticmethod
     def _collect_footnotes(document: nodes.document) -> dict[tuple[str, str], nodes.footnote]:

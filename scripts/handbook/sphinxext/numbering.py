@@ -26,8 +26,42 @@ REFERENCE_FORMAT = {
     "code-block": "listing\u00a0{number}",
     "section": "rozdz.\u00a0{number}",
 }
-# A reference opening a sentence starts with a capital letter.
-SENTENCE_END = re.compile(r"(^|[.!?…]\s*)$")
+# A reference opening a sentence starts with a capital letter; a dot after one of these
+# abbreviations ends no sentence („zob. tab. 2.1”).
+ABBREVIATIONS = frozenset(
+    [
+        "zob",
+        "por",
+        "np",
+        "tzn",
+        "tj",
+        "tzw",
+        "m.in",
+        "ok",
+        "wg",
+        "ww",
+        "al",
+        "ul",
+        "nr",
+        "pkt",
+        "ust",
+        "art",
+        "str",
+        "s",
+        "r",
+        "godz",
+        "ds",
+        "cyt",
+        "red",
+        "wyd",
+        "jw",
+        "ryc",
+        "rys",
+        "tab",
+        "rozdz",
+    ]
+)
+_LAST_WORD = re.compile(r"([\w.]+)\.\s*$")
 
 
 def appendices(env: BuildEnvironment) -> list[str]:
@@ -92,6 +126,10 @@ class NumberedReferences(SphinxPostTransform):
         docname, labelid = domain.labels.get(target, domain.anonlabels.get(target, ("", "")))[:2]
         if not docname:
             return None
+        # Figures, tables and listings from their numbers, without unpickling the document.
+        for kind, numbers in self.env.toc_fignumbers.get(docname, {}).items():
+            if labelid in numbers:
+                return str(kind)
         target_node = self.env.get_doctree(docname).ids.get(labelid)
         return domain.get_enumerable_node_type(target_node) if target_node is not None else None
 
@@ -100,8 +138,11 @@ class NumberedReferences(SphinxPostTransform):
         parent = node.parent
         if not isinstance(parent, nodes.paragraph):
             return False
-        before = "".join(sibling.astext() for sibling in parent.children[: parent.index(node)])
-        return bool(SENTENCE_END.search(before))
+        before = "".join(sibling.astext() for sibling in parent.children[: parent.index(node)]).rstrip()
+        if not before or before.endswith(("!", "?", "…")):
+            return True
+        word = _LAST_WORD.search(before)
+        return word is not None and word[1].lower() not in ABBREVIATIONS
 
 
 def setup_numbering(app: Sphinx) -> None:
