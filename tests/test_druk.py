@@ -407,3 +407,25 @@ def test_bad_print_settings_are_located_polish_errors(tmp_path, extra, line_of, 
     message = str(error.value)
     assert f"handbook.toml:{line}: " in message and expected in message, message
     assert re.search(r"[ąćęłńóśźż]", message)  # Polish, not pydantic's English
+
+
+def test_a_stand_in_funder_logo_is_named_before_print(tmp_path):
+    # A drawing that says „(do uzupełnienia)” (as the new book's and this book's stand-in does)
+    # is printed, but the check names it at its settings line and the final edition stops.
+    from handbook.authoring.checks import check_book
+
+    root = _with_press(copy_project(tmp_path / "p"))
+    stand_in = FUNDER_SVG.replace("</svg>", '<text x="60" y="25">(do uzupełnienia)</text></svg>')
+    (root / "conf" / "fundator.svg").write_text(stand_in, encoding="utf-8")
+    settings = load_settings(root)
+    lines = (root / "conf" / "handbook.toml").read_text(encoding="utf-8").splitlines()
+    plik = lines.index('plik = "conf/fundator.svg"') + 1
+    found = [f for f in check_book(settings) if "rysunek zastępczy" in f.message]
+    assert [(f.path.name, f.line, f.level) for f in found] == [("handbook.toml", plik, "UWAGA")]
+    assert FUNDER_ALT in found[0].message and "conf/fundator.svg" in found[0].message
+    chapter = root / "handbook" / "rozdzial.md"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8").replace("status: szkic", "status: gotowy"), "utf-8"
+    )
+    code, _, err = _build(root, "--final")
+    assert code == 1 and f"conf/handbook.toml:{plik}: UWAGA: logo „{FUNDER_ALT}” to wciąż rysunek" in err, err

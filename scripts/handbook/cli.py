@@ -165,7 +165,11 @@ def _build(settings: Settings, args: argparse.Namespace) -> int:
             for name, status in unfinished:
                 print(f"  handbook/{name}.md: status „{status}”", file=sys.stderr)
             return EXIT_PROBLEMS
-        left = [f for f in placeholders(settings) if "czeka na uzupełnienie" in f.message]
+        left = [
+            f
+            for f in placeholders(settings)
+            if "czeka na uzupełnienie" in f.message or "zastępczy" in f.message
+        ]
         if left:
             print(
                 "Wydanie ostateczne wstrzymane: w ustawieniach zostały pola do uzupełnienia:", file=sys.stderr

@@ -528,6 +528,17 @@ def placeholders(settings: Settings) -> Iterator[Finding]:
             f"pole „dostepnosc.{key}” jest puste: deklaracja dostępności pokaże w tym miejscu "
             f"„{STATEMENT_MISSING}”.",
         )
+    for index, funder in enumerate(settings.project.funder_logos):
+        # A stand-in drawing says so in its text; the funder's own file is needed for print.
+        drawing = settings.book_file(funder.file)
+        if drawing.suffix.lower() == ".svg" and PLACEHOLDER in drawing.read_text(encoding="utf-8"):
+            yield Finding(
+                path,
+                lines.get(("projekt", "logotypy", index, "plik")) or 1,
+                "UWAGA",
+                f"logo „{funder.description}” to wciąż rysunek zastępczy ({funder.file}): "
+                "podmień plik na oficjalne logo od grantodawcy.",
+            )
     for chapter, chapter_text in chapter_texts(settings)[0].items():
         for number, line in enumerate(chapter_text.splitlines(), start=1):
             if PLACEHOLDER in line and not line.lstrip().startswith(("%", "#")):
