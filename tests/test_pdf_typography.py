@@ -5,6 +5,8 @@ and references shared with the site (appendix „Tabela A.1”, „tab. 1.1” i
 from __future__ import annotations
 
 import re
+import subprocess
+from collections import Counter
 
 import pikepdf
 import pytest
@@ -74,7 +76,12 @@ def _chapter() -> str:
     parts += [PROSE * 4 + "\n", _long_table()]
     for n in range(6):  # short tables at varied heights on the page
         parts += [PROSE * (3 + 2 * n) + "\n", _short_table(n)]
-    return "\n".join(parts + [PROSE * 6])
+    footnote = (
+        "Zdanie z przypisem.[^dlugi]\n\n[^dlugi]: Przypis na tyle długi, że zajmie w stopce strony "
+        "co najmniej dwa wiersze tekstu, z jednostką m<sup>2</sup> w środku, a potem jeszcze kilka słów.\n\n"
+        "    Drugi akapit przypisu.\n"
+    )
+    return "\n".join(parts + [PROSE * 6, footnote])
 
 
 APPENDIX_TABLE = """
@@ -275,3 +282,34 @@ def test_a_chapter_with_its_own_toctree_keeps_its_title_and_number(book):
         for page in PdfReader(book.pdf_file).pages
     )
     assert re.search(r"3\. Część z podrozdziałami .*Wstęp do części\. .*Podrozdział A .*Tekst A\.", text)
+
+
+def test_footnotes_hang_with_their_number_in_the_margin(book):
+    # Every line and paragraph of a note starts at one x; its number stands left of them.
+    reader = PdfReader(book.pdf_file)
+    number = next(i for i, p in enumerate(reader.pages, 1) if "Drugi akapit przypisu" in p.extract_text())
+    bbox = subprocess.run(
+        ["pdftotext", "-bbox", "-f", str(number), "-l", str(number), str(book.pdf_file), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = [
+        (float(m["x"]), round(float(m["y"])), m["word"])
+        for m in re.finditer(
+            r'<word xMin="(?P<x>[\d.]+)" yMin="(?P<y>[\d.]+)"[^>]*>(?P<word>[^<]*)</word>', bbox
+        )
+    ]
+    firsts: dict[int, float] = {}  # the x of the first word of each line, by its y
+    for x, y, _word in words:
+        firsts[y] = min(x, firsts.get(y, x))
+    counts = Counter(y for _x, y, _word in words)
+    firsts = {y: x for y, x in firsts.items() if counts[y] > 1}  # not a raised „2” of „m²”
+    top = next(y for x, y, word in words if word == "Przypis")  # the note's first line
+    bottom = next(y for x, y, word in words if word == "Drugi" and y > top)  # its second paragraph
+    text_x = [next(x for x, y, word in words if word == "Przypis")]
+    text_x += [x for y, x in sorted(firsts.items()) if top < y <= bottom]
+    assert len(text_x) >= 3 and max(text_x) - min(text_x) < 1, text_x
+    assert firsts[top] < min(text_x) - 2, (firsts[top], text_x)  # the number stands apart
+    # The author's superscript in the note prints as written, unmoved.
+    assert "jednostką m2 w środku" in " ".join(reader.pages[number - 1].extract_text().split())

@@ -96,6 +96,7 @@ class TypstTranslator(SphinxTranslator):
         self.footnotes = self._collect_footnotes(document)
         self.targets = self._collect_targets(document)
         self.footnotes_done: set[tuple[str, str]] = set()
+        self.in_footnote = 0  # depth of footnote bodies being rendered
         self.abbreviations_done: set[tuple[str, str, str]] = set()
         self.downloads_done: set[str] = set()
         self.errors = 0
@@ -328,7 +329,9 @@ class TypstTranslator(SphinxTranslator):
         self._wrap(node, "sub")
 
     def visit_superscript(self, node: nodes.superscript) -> None:
-        self._wrap(node, "super")
+        # In a footnote, the template sets the note's own number (a typographic superscript) in
+        # a box of its own; an author's superscript there is told apart by being synthesised.
+        self._wrap(node, "super(typographic: false)" if self.in_footnote else "super")
 
     def visit_literal(self, node: nodes.literal) -> None:
         self.add(f"#raw({markup.string(node.astext())});")
@@ -420,7 +423,9 @@ class TypstTranslator(SphinxTranslator):
             self.add(f"#footnote({self.label('fn-' + node['refid'])});")
         else:
             self.footnotes_done.add(key)
+            self.in_footnote += 1
             body = self.render(c for c in footnote.children if not isinstance(c, nodes.label))
+            self.in_footnote -= 1
             self.add(f"#footnote[{body}]{self.label('fn-' + node['refid'])}")
         raise nodes.SkipNode
 
