@@ -406,3 +406,19 @@ def test_what_print_cannot_show_is_refused_at_its_line(refused, expected):
     assert refused.code == 1
     assert "Traceback" not in refused.output
     assert expected in refused.output, refused.output
+
+
+def test_stub_columns_are_row_headings_in_bold(corpus, pages):
+    # `:stub-columns:` makes the first cells of each row headings (<th> on the site): bold in print.
+    assert _html(corpus, "inne").find("th", string="Nagłówek wiersza") is not None
+    page = _page(pages, "Nagłówek wiersza")
+    fonts: dict[str, str] = {}
+
+    def visit(text, cm, tm, font, size):
+        if text.strip() and font:
+            fonts.setdefault(text.strip(), str(font.get("/BaseFont", "")))
+
+    page.extract_text(visitor_text=visit)
+    bold = {text: "Bold" in name for text, name in fonts.items()}
+    assert next(v for t, v in bold.items() if t.startswith("Nagłówek wiersza")), fonts
+    assert not next(v for t, v in bold.items() if t.startswith("zwykła komórka")), fonts

@@ -9,6 +9,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterable
+from itertools import takewhile
 from typing import Any
 
 from docutils import nodes
@@ -823,13 +824,18 @@ class TypstTranslator(SphinxTranslator):
             if isinstance(section, nodes.thead):
                 parts.append(f"table.header({', '.join(self._cells(section))})")
             elif isinstance(section, nodes.tbody):
-                parts.extend(self._cells(section))
+                # The stub columns (`:stub-columns:`) are the row headings: bold, as on the site.
+                stubs = sum(1 for _ in takewhile(lambda spec: spec.get("stub"), specs))
+                parts.extend(self._cells(section, stubs))
         return "table(" + ", ".join(parts) + ")"
 
-    def _cells(self, section: nodes.Element) -> list[str]:
+    def _cells(self, section: nodes.Element, stubs: int = 0) -> list[str]:
         cells = []
         for row in section.children:
+            column = 0
             for entry in row.children:
+                stub = column < stubs
+                column += entry.get("morecols", 0) + 1
                 options = []
                 if entry.get("morecols"):
                     options.append(f"colspan: {entry['morecols'] + 1}")
@@ -839,6 +845,8 @@ class TypstTranslator(SphinxTranslator):
                 if align:
                     options.append(f"align: {align}")
                 body = self.render(entry.children)
+                if stub:
+                    body = f"#strong[{body}]"
                 if options:
                     cells.append(f"table.cell({', '.join(options)})[{body}]")
                 else:
