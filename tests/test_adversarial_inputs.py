@@ -1049,6 +1049,18 @@ CHAPTER_CASES = [
         insert("[Zobacz](#nie-ma-takiej-kotwicy)"),
         (AT, "odsyłacz do nieistniejącego celu „nie-ma-takiej-kotwicy”"),
     ),
+    Case(
+        # One problem in Polish, the author's table quoted under it, counted once.
+        "zle-narysowana-tabela",
+        insert(
+            "```{eval-rst}\n+-----+-----+\n| A   | B   |\n+=====+=====+\n| scalone  |\n+-----+-----+\n```"
+        ),
+        (
+            "tabela rysowana znakami (+, -, |) jest źle narysowana",
+            "\n  prawa krawędź nie jest wyrównana albo jej brak\n  +-----+-----+\n",
+            "przerwane: 1\u00a0problem powyżej",
+        ),
+    ),
 ]
 
 

@@ -282,12 +282,17 @@ def _unfinished_chapters(settings: Settings) -> list[tuple[str, str]]:
     return result
 
 
+def problems(warnings: tuple[str, ...]) -> int:
+    """How many problems the lines say: a problem's further lines are indented under it."""
+    return sum(1 for line in warnings if not line.startswith(" "))
+
+
 def _failed(what: str, warnings: tuple[str, ...], outputs: list[Path]) -> int:
     kept = " i ".join(str(output) for output in outputs)
     which = "Poprzednia wersja" if len(outputs) == 1 else "Poprzednie wersje"
     left = "pozostała" if len(outputs) == 1 else "pozostały"
     print(
-        f"\nBudowanie {what} przerwane: {fmt.count(len(warnings), PROBLEMS)} powyżej. "
+        f"\nBudowanie {what} przerwane: {fmt.count(problems(warnings), PROBLEMS)} powyżej. "
         f"{which} ({kept}) {left} bez zmian.",
         file=sys.stderr,
     )

@@ -411,6 +411,11 @@ _TRANSLATIONS = _compiled(
             "dyrektywa „\\1” nie ma treści",
         ),
         (r"Malformed YAML.*", "metryczka nie jest poprawnym YAML-em"),
+        (
+            r"Malformed table\.?",
+            "tabela rysowana znakami (+, -, |) jest źle narysowana: wyrównaj jej krawędzie albo zapisz "
+            "ją jako tabelę Markdown lub dyrektywę {list-table}",
+        ),
         (r"Invalid (?:.+) reference (.+)", "błędny odsyłacz \\1"),
     )
 )
@@ -437,6 +442,18 @@ _CONTINUATIONS = _compiled(
             "  komórka ma ponad \\1 znaków (pewnie brakuje cudzysłowu zamykającego)",
         ),
         (r"Text not found\.", "  (tekstu nie znaleziono)"),
+        # A grid table docutils cannot read: the cause, then the table as written.
+        (r"Right border not aligned or missing\.", "  prawa krawędź nie jest wyrównana albo jej brak"),
+        (r"Bottom border missing\.", "  brak dolnej krawędzi"),
+        (
+            r"Text in column margin in table line (\d+)\.",
+            "  tekst wchodzi na krawędź kolumny w wierszu \\1 tabeli",
+        ),
+        (
+            r"Bottom/header table border does not match top border\.",
+            "  dolna krawędź albo krawędź nagłówka nie pasuje do górnej",
+        ),
+        (r"([+|].*)", "  \\1"),
         (r"line contains NUL", "  dane zawierają bajt zerowy (NUL); zapisz plik ponownie jako tekst UTF-8"),
         (
             r"new-line character seen in unquoted field.*",

@@ -71,12 +71,16 @@ class Warnings(io.StringIO):
 
     def write(self, text: str) -> int:
         lines = []
-        for line in text.splitlines():
+        for number, line in enumerate(text.splitlines()):
             if not line.strip():
                 continue
             self.disk_problem = self.disk_problem or disk_problem(line) is not None
             # Paths relative to the project root: "handbook/03-....md:12: ..." is what authors open.
             polish_line = translate(line).replace(self._root, "", 1)
+            if number and not polish_line.startswith(" "):
+                # A warning's further lines (its cause, the text it quotes) are indented under it:
+                # one problem, however many lines.
+                polish_line = "  " + polish_line
             # A full disk fails every file the same way: said once.
             if polish_line not in self._said:
                 self._said.add(polish_line)
