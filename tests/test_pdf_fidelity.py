@@ -422,3 +422,51 @@ def test_stub_columns_are_row_headings_in_bold(corpus, pages):
     bold = {text: "Bold" in name for text, name in fonts.items()}
     assert next(v for t, v in bold.items() if t.startswith("Nagłówek wiersza")), fonts
     assert not next(v for t, v in bold.items() if t.startswith("zwykła komórka")), fonts
+
+
+# --- constructs nested in one another (tests/roots/myst-corpus/handbook/zagniezdzone.md) ----------
+
+
+def _chapter_text(pages, first: str, last: str) -> str:
+    """The reading-order text of the pages from the one holding *first* to the one holding *last*."""
+    flat = [_flat(p.extract_text()) for p in pages]
+    start = next(i for i, t in enumerate(flat) if first in t)
+    end = next(i for i, t in enumerate(flat) if i >= start and last in t)
+    return " ".join(flat[start : end + 1])
+
+
+def test_nested_constructs_keep_all_their_content_in_order(pages):
+    text = _chapter_text(pages, "Zagnieżdżenia i mieszanki", "bez przekreślenia")
+    in_order = [
+        "Na tej stronie",  # {contents}: the local table of contents
+        "Zewnętrzna ramka.",
+        "Wskazówka Wskazówka w ramce.",  # an admonition inside an admonition, with its title
+        "Kolumna w ramce Druga komórka w ramce 2",  # a table inside a box
+        "1. Krok z kodem: make druk",  # code inside a list item
+        "2. Krok z ramką: Ostrzeżenie Ostrzeżenie w liście.",  # a box inside a list item
+        "poziom 1",
+        "poziom 4",
+        "Tabela 6.1. Tabela z CSV w tekście Gmina Liczba Brwinów 12 Nadarzyn 7",
+        "Nagłówek B scalona komórka x y",  # a grid table with a cell across both columns
+        "komórka z obrazem",
+        "(6.1)",  # a :nowrap: equation keeps its number
+        "Równanie (6.1), tabela Tabela nr 6.2 i tab. 6.2.",  # {numref} with the author's text
+        "[ ] zadanie nieodhaczone",  # no task-list extension: the brackets print as on the site
+        "~~bez przekreślenia~~",
+        "greka αβγ, cyrylica Привет, symbole ≥ ≤ → € §.",
+    ]
+    at = 0
+    for needle in in_order:
+        found = text.find(needle, at)
+        assert found >= 0, (needle, text[at : at + 300])
+        at = found + len(needle)
+
+
+def test_a_footnote_keeps_its_list_and_a_heading_its_note(pages):
+    text = " ".join(_flat(p.extract_text()) for p in pages)
+    assert re.search(r"Przypis z listą:\s*• punkt pierwszy przypisu\s*• punkt drugi przypisu", text)
+    assert "Przypis przy nagłówku." in text
+    # The heading prints its formula, and its note is not repeated in the contents.
+    contents = _flat(pages[2].extract_text() + pages[3].extract_text())
+    assert "Nagłówek z przypisem" in contents
+    assert text.count("Przypis przy nagłówku.") == 1

@@ -98,6 +98,7 @@ class TypstTranslator(SphinxTranslator):
         self.targets = self._collect_targets(document)
         self.footnotes_done: set[tuple[str, str]] = set()
         self.in_footnote = 0  # depth of footnote bodies being rendered
+        self.in_heading = False  # a section title is being rendered
         self.abbreviations_done: set[tuple[str, str, str]] = set()
         self.downloads_done: set[str] = set()
         self.errors = 0
@@ -250,7 +251,9 @@ class TypstTranslator(SphinxTranslator):
         numbering = (
             f'(..) => "{number}."' if level == 1 and number else (f'(..) => "{number}"' if number else "none")
         )
+        self.in_heading = True
         body = self.render(title.children)
+        self.in_heading = False
         labels = list(section.get("ids", []))
         primary = self.pending_doc_label or (self.label(labels.pop(0)) if labels else "")
         self.pending_doc_label = None
@@ -422,6 +425,12 @@ class TypstTranslator(SphinxTranslator):
             self.fail(node, f"przypis [{node.astext()}] nie ma treści.")
         elif key in self.footnotes_done:
             self.add(f"#footnote({self.label('fn-' + node['refid'])});")
+        elif self.in_heading:
+            # The contents repeat a heading's text: its note is printed from the text only.
+            self.in_footnote += 1
+            body = self.render(c for c in footnote.children if not isinstance(c, nodes.label))
+            self.in_footnote -= 1
+            self.add(f"#przypis-naglowka[{body}];")
         else:
             self.footnotes_done.add(key)
             self.in_footnote += 1
