@@ -429,3 +429,11 @@ def test_a_stand_in_funder_logo_is_named_before_print(tmp_path):
     )
     code, _, err = _build(root, "--final")
     assert code == 1 and f"conf/handbook.toml:{plik}: UWAGA: logo „{FUNDER_ALT}” to wciąż rysunek" in err, err
+
+
+def test_a_second_build_gives_the_same_bytes(published):
+    # Same sources, same print files: fixed dates, deterministic PDF ids, no timestamps.
+    settings, before = published
+    code, _, err = _build(settings.root)
+    assert code == 0, err
+    assert {**_digest(settings.press_dir), **_digest(settings.pdf_dir)} == before
