@@ -77,7 +77,8 @@ _TRANSLATIONS = _compiled(
         ),
         (
             r"undefined label: '(.+)'",
-            "odsyłacz do nieistniejącej etykiety „\\1”; sprawdź nazwę tabeli, wykresu lub sekcji",
+            "odsyłacz do nieistniejącej etykiety „\\1”; sprawdź nazwę tabeli, wykresu lub sekcji "
+            "(numer przez {numref} ma tylko element z podpisem: tabela, rysunek, blok kodu z :caption:)",
         ),
         (
             r"unknown document: '(.+)'",
