@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from handbook.build.messages import DISK_ERRNOS, disk_problem, translate
+from handbook.build.messages import DISK_ERRNOS, LINE, disk_problem, translate
 from handbook.errors import HandbookError, Problem
 from handbook.processes import signals_held, stops_received
 from handbook.settings import Settings
@@ -77,7 +77,7 @@ class Warnings(io.StringIO):
             self.disk_problem = self.disk_problem or disk_problem(line) is not None
             # Paths relative to the project root: "handbook/03-....md:12: ..." is what authors open.
             polish_line = translate(line).replace(self._root, "", 1)
-            if number and not polish_line.startswith(" "):
+            if number and not LINE.match(line) and not polish_line.startswith(" "):
                 # A warning's further lines (its cause, the text it quotes) are indented under it:
                 # one problem, however many lines.
                 polish_line = "  " + polish_line
