@@ -49,12 +49,10 @@ ADVICE = "popraw ten fragment rozdziału, a jeśli wygląda poprawnie, zgłoś b
 
 @dataclass(frozen=True)
 class CompileProblem:
-    """One Typst error: Polish text, the number of the source marker before it (or None), and
-    the generated file that marker is in, as the diagnostic names it."""
+    """One Typst error: Polish text, and the number of the source marker before it (or None)."""
 
     message: str
     source: int | None
-    file: str | None = None
 
 
 def compile_problems(diagnostic: str, read: Callable[[str], str | None]) -> list[CompileProblem]:
@@ -67,14 +65,14 @@ def compile_problems(diagnostic: str, read: Callable[[str], str | None]) -> list
     problems = []
     for block in _ERROR.split(diagnostic)[1:]:
         english = block.splitlines()[0].strip()
-        source, file = None, None
+        source = None
         for span in _SPAN.finditer(block):
             text = read(span["file"])
             if text is not None:
-                source, file = _marker_before(text, int(span["line"])), span["file"]
+                source = _marker_before(text, int(span["line"]))
                 break
         hints = [h["hint"].strip() for h in _HINT.finditer(block)]
-        problems.append(CompileProblem(polish_message(english, hints), source, file))
+        problems.append(CompileProblem(polish_message(english, hints), source))
     return problems
 
 
