@@ -30,11 +30,15 @@ HANDBOOK := $(BIN)/handbook --katalog $(BOOK)
 STAMP    := $(VENV)/.installed
 # node_modules from package-lock.json: axe-core for the browser tests, Lighthouse for `make bench`.
 NODE_STAMP := node_modules/.installed
-# Every file of the book's chapters and settings (images of any kind included), and every file of
-# the engine but what Python and Sphinx compile from it while building (.pyc, .mo).
-SOURCES  := $(shell find $(BOOK)/handbook $(BOOK)/conf -type f 2>/dev/null) \
-            $(shell find scripts -type f -not -name '*.pyc' -not -name '*.mo' -not -path '*.egg-info/*' 2>/dev/null)
-DATA     := $(wildcard $(BOOK)/data/*.csv) $(BOOK)/data/datapackage.json
+# Every file of the book's chapters (images of any kind included), of its settings and
+# declarations, of its data, and of the engine but what Python and Sphinx compile from it while
+# building (.pyc, .mo).
+CHAPTERS := $(shell find $(BOOK)/handbook -type f 2>/dev/null)
+CONF     := $(shell find $(BOOK)/conf -type f 2>/dev/null)
+DATA     := $(shell find $(BOOK)/data -type f 2>/dev/null)
+ENGINE   := $(shell find scripts -type f -not -name '*.pyc' -not -name '*.mo' -not -path '*.egg-info/*' 2>/dev/null)
+# What the data stage (validation, charts, numbers) reads: never the chapters.
+CHART_INPUTS := $(STAMP) $(DATA) $(CONF) $(ENGINE)
 # make cannot see a prerequisite that is gone (a deleted CSV or image): the list of the book's
 # files, rewritten here only when it changes, makes a deletion (or an addition) a change.
 # Not written for a goal that builds nothing, nor when _build cannot be written: `handbook`
@@ -79,9 +83,9 @@ charts: $(BUILD)/charts/manifest.json ## sprawdź dane i wygeneruj wykresy (tylk
 # Missing (a read-only _build): the builds below run, and `handbook` says what is wrong.
 $(FILELIST): ;
 
-# The chart runner rewrites the manifest only when it changes, hence the touch; `handbook` has
-# checked that _build can be written before it got here.
-$(BUILD)/charts/manifest.json: $(STAMP) $(DATA) $(SOURCES) $(FILELIST)
+# The data stage alone. The chart runner rewrites the manifest only when it changes, hence the
+# touch; `handbook` has checked that _build can be written before it got here.
+$(BUILD)/charts/manifest.json: $(CHART_INPUTS) $(FILELIST)
 	$(HANDBOOK) wykresy
 	@touch $@
 
@@ -89,18 +93,21 @@ html: $(BUILD)/html/index.html ## zbuduj stronę internetową w _build/html (raz
 
 pdf: $(BUILD)/pdf/$(PDFNAME).pdf ## zbuduj PDF do druku w _build/pdf (razem ze stroną)
 
-# One `buduj` makes both outputs and publishes them together, or neither (the site offers the
-# PDF, and an input the site refuses must not change the PDF either). Both are written anew by
-# every build (never touched: a source saved during the build stays newer than its output, so
-# the next make builds again).
-$(BUILD)/html/index.html $(BUILD)/pdf/$(PDFNAME).pdf &: $(BUILD)/charts/manifest.json $(SOURCES) $(FILELIST)
+# One `buduj` process makes the data stage, both outputs and publishes them together, or
+# neither (the site offers the PDF, and an input the site refuses must not change the PDF
+# either). The outputs depend on the charts through the charts' inputs, not through the
+# manifest: a manifest target out of date would make make start `wykresy` first, a second
+# process for the stage `buduj` runs itself (and skips, by content hash, when what it reads is
+# unchanged). Both are written anew by every build (never touched: a source saved during the
+# build stays newer than its output, so the next make builds again).
+$(BUILD)/html/index.html $(BUILD)/pdf/$(PDFNAME).pdf &: $(CHART_INPUTS) $(CHAPTERS) $(FILELIST)
 	$(HANDBOOK) buduj
 
 druk: $(PRESS) ## wydanie dla drukarni w _build/druk: środek ze spadami, okładka z grzbietem
 
 # The whole book built again with its print edition: all of it is published together, so the
 # print files always match the PDF and the site.
-$(PRESS) &: $(BUILD)/charts/manifest.json $(SOURCES) $(FILELIST)
+$(PRESS) &: $(CHART_INPUTS) $(CHAPTERS) $(FILELIST)
 	$(HANDBOOK) buduj --druk
 
 serve: $(STAMP) ## podgląd na żywo: http://127.0.0.1:8000 (PORT=...)
@@ -114,7 +121,7 @@ check: $(STAMP) ## sprawdź styl kodu (ruff)
 	$(BIN)/ruff format --check scripts tests
 
 bench: $(STAMP) $(NODE_STAMP) ## zmierz czas budowania i stronę u czytelnika (Lighthouse)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --katalog $(BOOK)
 	$(BIN)/python scripts/bench_site.py --katalog $(BOOK)
 
 clean: ## usuń wyniki budowania (_build)

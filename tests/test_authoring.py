@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import http.client
+import io
 import re
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from pypdf import PdfReader
 from conftest import BOOK, copy_book, copy_project, reader_text
 from handbook.authoring.checks import check_book
 from handbook.authoring.scaffold import _add_to_contents, slug
+from handbook.build.preview import PreviewPdf
 from handbook.build.staging import build_pdf, build_site
 from handbook.pipeline import prepare_data
 from handbook.settings import load_settings
@@ -218,7 +221,7 @@ def test_drafts_are_marked_on_the_site_and_in_the_pdf(project):
     ready = (settings.html_dir / "slowniczek.html").read_text(encoding="utf-8")
     assert "WERSJA ROBOCZA" in draft and "WERSJA ROBOCZA" not in ready
     assert build_pdf(settings, echo=False).ok
-    source = (settings.build_dir / "typst" / "podrecznik.typ").read_text(encoding="utf-8")
+    source = "".join(p.read_text(encoding="utf-8") for p in (settings.build_dir / "typst").glob("*.typ"))
     assert '#heading(level: 1, numbering: (..) => "1.", supplement: [robocza])[Rozdział próbny]' in source
     assert "supplement: [robocza])[Słowniczek]" not in source
     # pypdf, not pdftotext: poppler leaves out diagonal text such as the watermark.
@@ -250,7 +253,24 @@ def _get(url: str) -> str:
     raise AssertionError("unreachable")
 
 
-def test_preview_shows_an_edited_chapter(project):
+def _pdf_text(url: str) -> str:
+    """The preview's PDF as text, "" while it has none yet."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local preview
+            reader = PdfReader(io.BytesIO(response.read()))
+    except (OSError, http.client.HTTPException):
+        return ""
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def _wait(condition: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.3)
+
+
+def test_preview_shows_an_edited_chapter(project, tmp_path):
     port = _free_port()
     preview = subprocess.Popen(
         [
@@ -265,9 +285,10 @@ def test_preview_shows_an_edited_chapter(project):
             str(port),
         ],
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=(errors := (tmp_path / "podglad.err").open("w", encoding="utf-8")),
     )
     url = f"http://127.0.0.1:{port}/rozdzial.html"
+    pdf = f"http://127.0.0.1:{port}/pdf/{load_settings(project).pdf_file.name}"
     try:
         deadline = time.monotonic() + 120
         while True:
@@ -286,6 +307,10 @@ def test_preview_shows_an_edited_chapter(project):
         while "Zdanie dopisane podczas podglądu." not in _get(url):
             assert time.monotonic() - edited < 60, "the preview did not show the edit"
             time.sleep(0.3)
+        # The PDF follows in the background, and the page links to it.
+        assert f'href="pdf/{pdf.rsplit("/", 1)[1]}"' in _get(url)
+        added = "Zdanie dopisane podczas podglądu."
+        _wait(lambda: added in _pdf_text(pdf), "the preview's PDF did not follow", 150)
         # A changed declaration runs the data stage: "po kursie" counts everyone now (12, not 8).
         numbers = project / "conf" / "liczby.toml"
         numbers.write_text(
@@ -297,9 +322,20 @@ def test_preview_shows_an_edited_chapter(project):
         ):
             assert time.monotonic() - edited < 60, "the preview did not show the changed number"
             time.sleep(0.3)
+        # A chapter the PDF cannot be built from: the last good PDF stays, and the link says so.
+        chapter.write_text(
+            chapter.read_text(encoding="utf-8") + "\nZdanie błędne.\n\n```{wykres} nie_ma_takiego\n```\n",
+            encoding="utf-8",
+        )
+        # The PDF builds in the background at low priority: on a busy machine it takes longer.
+        _wait(lambda: PreviewPdf.FAILED in _get(url), "the page did not say that the PDF failed", 150)
+        text = _pdf_text(pdf)
+        assert added in text and "Zdanie błędne." not in text
+        assert PreviewPdf.FAILED_LINE in (tmp_path / "podglad.err").read_text(encoding="utf-8")
     finally:
         preview.terminate()
         preview.wait(timeout=20)
+        errors.close()
 
 
 @pytest.mark.slow

@@ -501,9 +501,11 @@ def test_search_shows_chapter_and_excerpt(site, browser):
     page = browser.new_page()
     page.goto(site.base + "search.html?q=" + quote(word))
     first = page.locator(".pagefind-ui__result").first
-    first.wait_for()
+    # A result shows placeholders („. . .”, class pagefind-ui__loading) until its data has loaded.
+    loaded = first.locator(".pagefind-ui__result-excerpt:not(.pagefind-ui__loading)").first
+    loaded.wait_for()
     assert first.locator(".pagefind-ui__result-title").first.inner_text().strip()  # then sub-results
-    excerpt = first.locator(".pagefind-ui__result-excerpt").first.inner_text()
+    excerpt = loaded.inner_text()
     assert fold(word) in fold(excerpt)
     page.close()
 
@@ -536,7 +538,7 @@ def test_keyboard_path_from_skip_link_to_search(site, browser):
     page.keyboard.type(typed)
     _wait_for_results(page, typed)
     # A result shows placeholders („. . .”) until its page's data has loaded.
-    title = page.locator(".pagefind-ui__result-title").first
+    title = page.locator(".pagefind-ui__result-title:not(.pagefind-ui__loading)").first
     title.wait_for()
     assert fold(word) in fold(page.locator(".pagefind-ui__result").first.inner_text())
     page.close()

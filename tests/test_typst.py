@@ -19,6 +19,7 @@ from handbook.build.staging import build_pdf, build_site
 from handbook.pdf import markup
 from handbook.pdf.builder import MAIN
 from handbook.pdf.mathconv import UnsupportedMath, latex_to_typst
+from handbook.pdf.translator import CHAPTER_PREAMBLE
 from handbook.pipeline import prepare_data
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -41,8 +42,15 @@ def every_node(tmp_path_factory):
 
 
 def _body(settings) -> str:
-    source = (settings.build_dir / "typst" / MAIN).read_text(encoding="utf-8")
-    return source[source.index("\n)\n") + 3 :]  # after the settings-driven preamble
+    """The main file after the settings-driven preamble, each chapter's file in its place."""
+    folder = settings.build_dir / "typst"
+    source = (folder / MAIN).read_text(encoding="utf-8")
+    body = source[source.index("\n)\n") + 3 :]
+
+    def chapter(include: re.Match[str]) -> str:
+        return (folder / include[1]).read_text(encoding="utf-8").removeprefix(CHAPTER_PREAMBLE).rstrip("\n")
+
+    return re.sub(r'#include "([^"]+)"', chapter, body)
 
 
 def test_generated_typst_matches_snapshot(every_node):

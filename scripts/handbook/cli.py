@@ -126,18 +126,22 @@ def cmd_charts(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _charts(settings: Settings, args: argparse.Namespace) -> int:
-    from handbook.pipeline import prepare_data
+    from handbook.pipeline import update_data
 
     with stage("dane, wykresy i liczby do tekstu", args.quiet):
-        tables, report = prepare_data(settings)
-    if not args.quiet:
-        for name, notes in tables.notes.items():
-            print(f"  {tables.files[name].name}: ujednolicono ({', '.join(notes)})")
-    if not args.quiet:
-        print(
-            f"Wykresy: wygenerowano {len(report.rendered)}, bez zmian {len(report.unchanged)} "
-            f"→ {settings.charts_dir}"
-        )
+        done = update_data(settings)
+    if args.quiet:
+        return EXIT_OK
+    if done is None:
+        print(f"Wykresy i liczby: dane i deklaracje bez zmian → {settings.charts_dir}")
+        return EXIT_OK
+    tables, report = done
+    for name, notes in tables.notes.items():
+        print(f"  {tables.files[name].name}: ujednolicono ({', '.join(notes)})")
+    print(
+        f"Wykresy: wygenerowano {len(report.rendered)}, bez zmian {len(report.unchanged)} "
+        f"→ {settings.charts_dir}"
+    )
     return EXIT_OK
 
 
@@ -361,7 +365,6 @@ def cmd_preview(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         cmd_charts(settings, args)
-        print("PDF odświeżysz w drugim oknie: handbook buduj --pdf", flush=True)
         serve(settings, args.port)  # returns when the server is stopped: it handles Ctrl+C itself
     except KeyboardInterrupt:  # stopped before the server started
         pass

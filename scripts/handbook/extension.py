@@ -11,6 +11,7 @@ from handbook.pdf.builder import setup_pdf
 from handbook.site.assets import setup_assets
 from handbook.site.html import setup_site
 from handbook.site.math import setup_math
+from handbook.site.navigation import setup_navigation
 from handbook.sphinxext.boundary import setup_boundary
 from handbook.sphinxext.charts import setup_charts
 from handbook.sphinxext.frontmatter import setup_frontmatter
@@ -48,4 +49,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_numbering(app)  # appendices numbered A.1, B.1…; references „tab. 3.1”, „rys. 3.2”
     setup_site(app)  # HTML: PDF download link, Pagefind search page
     setup_assets(app)  # HTML: the page frame's stylesheet, script and strings
+    setup_navigation(app)  # HTML: the chapter navigation, rendered once per build
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

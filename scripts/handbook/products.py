@@ -12,6 +12,14 @@ from pathlib import Path
 
 MANIFEST = "manifest.json"
 NUMBERS_JSON = "liczby.json"
+# The phone drawing of a chart lies next to the print one: ``<name>.svg`` → ``<name>.narrow.svg``
+# (chart names have no dots).
+NARROW_SUFFIX = ".narrow.svg"
+
+
+def narrow_file(file: str) -> str:
+    """The phone drawing's file name of the chart drawn in *file*."""
+    return file.removesuffix(".svg") + NARROW_SUFFIX
 
 
 @dataclass(frozen=True)
@@ -25,6 +33,14 @@ class ChartEntry:
     key: str
     columns: tuple[str, ...] = ()
     rows: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """Which charts a run of the data stage drew again, and which it left as they were."""
+
+    rendered: tuple[str, ...]
+    unchanged: tuple[str, ...]
 
 
 def read_manifest(charts_dir: Path) -> dict[str, ChartEntry]:

@@ -100,7 +100,10 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "handbook_pdf_link": f"{PDF_FOLDER}/{settings.pdf_file.name}" if settings.pdf_file.exists() else "",
         # The page frame is the engine's (site/theme/templates/layout.html); of the theme's
         # options only these still matter.
-        "html_theme_options": {"home_page_in_toc": True, "toc_title": "Na tej stronie"},
+        "html_theme_options": {"home_page_in_toc": True, "toc_title": "Na tej stronie", **UNUSED_THEME_PARTS},
+        # No sidebar templates: the layout has its own navigation (site/navigation.py), and the
+        # theme renders every listed one on every page (its whole toctree, again) to see if empty.
+        "html_sidebars": {"**": []},
         "handbook_frontmatter_exempt": list(settings.pages_without_front_matter),
         "handbook_accessibility_page": settings.accessibility.page,
         "handbook_charts_dir": str(settings.charts_dir),
@@ -109,6 +112,16 @@ def sphinx_config(settings: Settings) -> dict[str, Any]:
         "handbook_code_digest": code_digest(),
         "handbook_pdf": pdf_config(settings, ident),
     }
+
+
+# The theme's page parts the engine's layout never shows; listed, the theme would render each on
+# every page to see whether it is empty.
+UNUSED_THEME_PARTS = {
+    "article_header_start": [],
+    "article_header_end": [],
+    "footer_content_items": [],
+    "secondary_sidebar_items": [],
+}
 
 
 def not_found_page(settings: Settings) -> dict[str, str]:

@@ -7,7 +7,7 @@ import io
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 
 import matplotlib
@@ -24,23 +24,9 @@ from handbook.charts.style import NARROW, PRINT, Medium, Style, house_style, mar
 from handbook.data import query, schema
 from handbook.data.load import Tables
 from handbook.errors import HandbookError, Problem
-from handbook.products import MANIFEST, ChartEntry, read_manifest
+from handbook.products import MANIFEST, ChartEntry, RunReport, narrow_file, read_manifest
+from handbook.products import NARROW_SUFFIX as NARROW_SUFFIX  # the phone drawing's name, re-exported
 from handbook.settings import Settings
-
-# The phone drawing of a chart lies next to the print one: ``<name>.svg`` → ``<name>.narrow.svg``
-# (chart names have no dots). The site reads the same convention (sphinxext.charts.narrow_file).
-NARROW_SUFFIX = ".narrow.svg"
-
-
-def narrow_file(file: str) -> str:
-    """The phone drawing's file name of the chart drawn in *file*."""
-    return file.removesuffix(".svg") + NARROW_SUFFIX
-
-
-@dataclass(frozen=True)
-class RunReport:
-    rendered: tuple[str, ...]
-    unchanged: tuple[str, ...]
 
 
 def chart_style(settings: Settings) -> Style:

@@ -79,8 +79,13 @@ class Tables(Mapping[str, pd.DataFrame]):
         return len(self.frames)
 
 
-def load_tables(settings: Settings) -> Tables:
-    """Validate every data file at once and return typed tables, or raise HandbookError."""
+def load_tables(settings: Settings, *, validate: bool = True) -> Tables:
+    """Validate every data file at once and return typed tables, or raise HandbookError.
+
+    *validate* False reads data that passed every check unchanged (the data stage knows it by
+    content hash): only the spreadsheet conversion and the typing are done, and frictionless,
+    the personal-data guard and the book's rules are skipped.
+    """
     data_dir = settings.data_dir
     located = read_json(data_dir / PACKAGE_FILE, "opis danych")
     descriptor_path, descriptor = located.path, located.data
@@ -91,8 +96,10 @@ def load_tables(settings: Settings) -> Tables:
     resources = {r["name"]: r for r in descriptor["resources"]}
     files = {name: data_dir / r["path"] for name, r in resources.items()}
 
-    rules, problems = declared_rules(located, Schema.from_descriptor(descriptor), settings)
-    problems += _schema_problems(located)
+    rules, problems = [], []
+    if validate:
+        rules, problems = declared_rules(located, Schema.from_descriptor(descriptor), settings)
+        problems += _schema_problems(located)
     canonical: dict[str, str] = {}
     notes: dict[str, tuple[str, ...]] = {}
     # Rows of the canonical CSV are records; a message names the line of the file as saved.
@@ -123,11 +130,12 @@ def load_tables(settings: Settings) -> Tables:
         if normalised.notes:
             notes[name] = normalised.notes
         problems += [Problem(files[name], c.message, c.line, c.column) for c in normalised.problems]
-        personal = _personal_data(files[name], normalised.text, settings.public_contacts)
-        problems += _on_saved_lines(personal, saved)
-    if not problems:
+        if validate:
+            personal = _personal_data(files[name], normalised.text, settings.public_contacts)
+            problems += _on_saved_lines(personal, saved)
+    if validate and not problems:
         problems = _on_saved_lines(_validate_package(descriptor, canonical, files), saved)
-    if not problems:
+    if validate and not problems:
         typing = (
             p for name, r in resources.items() for p in _typing_problems(files[name], canonical[name], r)
         )
@@ -137,6 +145,8 @@ def load_tables(settings: Settings) -> Tables:
     frames = {name: _typed_frame(canonical[name], r["schema"]) for name, r in resources.items()}
     contents = {name: text.encode("utf-8") for name, text in canonical.items()}
     tables = Tables(frames, files, descriptor, contents, notes)
+    if not validate:
+        return tables
     problems = _on_saved_lines(
         [
             *dates_in_project_period(descriptor, frames, files, settings),

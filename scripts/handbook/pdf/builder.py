@@ -1,10 +1,15 @@
-"""The ``typst`` builder: the whole toctree as one Typst document, compiled to a tagged PDF."""
+"""The ``typst`` builder: the whole toctree as one Typst document, compiled to a tagged PDF.
+
+The main file holds the preamble and includes one file per chapter (``rozdzial-<name>.typ``).
+"""
 
 from __future__ import annotations
 
 import json
 import shutil
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -20,7 +25,7 @@ from sphinx.util.nodes import inline_all_toctrees
 from handbook.pdf import markup
 from handbook.pdf.diagnostics import compile_problems
 from handbook.pdf.druk import funder_logos, release_timestamp
-from handbook.pdf.translator import TypstTranslator
+from handbook.pdf.translator import CHAPTER_FILES, TypstTranslator
 from handbook.sphinxext.typography import polish_spacing
 
 logger = logging.getLogger(__name__)
@@ -43,7 +48,8 @@ class TypstBuilder(Builder):
 
     def init(self) -> None:
         self.timings: dict[str, float] = {}
-        self.sources: list[nodes.Node] = []  # the node of each source marker (translator.block)
+        # The node of each source marker, by Typst file and marker number (translator.block).
+        self.sources: dict[str, list[nodes.Node]] = {}
 
     def get_outdated_docs(self) -> str:
         return "wszystkie rozdziały"  # one document: always written whole
@@ -62,17 +68,18 @@ class TypstBuilder(Builder):
     def write_documents(self, docnames: set[str]) -> None:
         start = time.perf_counter()
         root = self.config.root_doc
-        tree = inline_all_toctrees(self, set(), root, self.env.get_doctree(root), lambda s: s, [root])
-        tree["docname"] = root
-        _drop_root_lead(tree)
-        self.env.resolve_references(tree, root, self)
+        with _each_doctree_loaded_once(self.env):
+            tree = inline_all_toctrees(self, set(), root, self.env.get_doctree(root), lambda s: s, [root])
+            tree["docname"] = root
+            _drop_root_lead(tree)
+            self.env.resolve_references(tree, root, self)
+        self.timings["typst_assemble"] = time.perf_counter() - start
         self._place_images(tree)
-        translator = self.create_translator(tree, self)  # with add_node() handlers applied
+        translator = self.create_translator(tree, self, MAIN)  # with add_node() handlers applied
         tree.walkabout(translator)
-        body = translator.astext()
         self.outdir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(str(files("handbook.pdf") / TEMPLATE), self.outdir / TEMPLATE)
-        (self.outdir / MAIN).write_text(self._preamble() + body, encoding="utf-8")
+        self._write_sources({**translator.chapters, MAIN: self._preamble() + translator.astext()})
         self.timings["typst_source"] = time.perf_counter() - start
         self.sources = translator.sources
         # Compiled even after the translator's or Sphinx's problems, so that Typst's own come in
@@ -80,6 +87,18 @@ class TypstBuilder(Builder):
         # (build/staging.py): this PDF stays in the staging folder.
         pdf = self.outdir / f"{self.config.handbook_pdf['nazwa_pliku']}.pdf"
         self._compile(self.outdir / MAIN, pdf, PDF_STANDARDS)
+
+    def _write_sources(self, texts: dict[str, str]) -> None:
+        """The main file and the chapters' files; one whose text is unchanged is left as it is
+        (a compiler kept alive between builds sees no change), a chapter no longer in the book
+        is removed."""
+        for stale in self.outdir.glob(CHAPTER_FILES):
+            if stale.name not in texts:
+                stale.unlink()
+        for name, text in texts.items():
+            path = self.outdir / name
+            if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
 
     def _place_images(self, tree: nodes.document) -> None:
         self.post_process_images(tree)
@@ -188,7 +207,9 @@ class TypstBuilder(Builder):
             )
         except typst.TypstError as error:
             for problem in compile_problems(error.diagnostic or f"error: {error.message}\n", self._generated):
-                where = self.sources[problem.source] if problem.source is not None else None
+                where = None
+                if problem.source is not None and problem.file is not None:
+                    where = self.sources.get(Path(problem.file).name, [])[problem.source]
                 logger.warning(problem.message, location=where, type="handbook", subtype="pdf")
             return False
         except OSError as error:  # the PDF cannot be written: Typst gives no errno, only its text
@@ -216,6 +237,29 @@ class TypstBuilder(Builder):
 
     def finish(self) -> None:
         (self.outdir / TIMINGS).write_text(json.dumps(self.timings, indent=2), encoding="utf-8")
+
+
+@contextmanager
+def _each_doctree_loaded_once(env: Any) -> Iterator[None]:
+    """Within the block, ``env.get_doctree`` unpickles each document once.
+
+    Assembling the book reads every chapter's doctree, and resolving each ``{numref}`` reads
+    its target's document again: at 200 chapters the unpickling alone took seconds. Sphinx's
+    ``inline_all_toctrees`` works on deep copies, so the trees kept here stay as read.
+    """
+    loaded: dict[str, nodes.document] = {}
+    read = env.get_doctree
+
+    def get_doctree(docname: str) -> nodes.document:
+        if docname not in loaded:
+            loaded[docname] = read(docname)
+        return loaded[docname]
+
+    env.get_doctree = get_doctree
+    try:
+        yield
+    finally:
+        del env.get_doctree  # the class's method again
 
 
 def _drop_root_lead(tree: nodes.document) -> None:

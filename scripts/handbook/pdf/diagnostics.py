@@ -49,10 +49,12 @@ ADVICE = "popraw ten fragment rozdziału, a jeśli wygląda poprawnie, zgłoś b
 
 @dataclass(frozen=True)
 class CompileProblem:
-    """One Typst error: Polish text, and the number of the source marker before it (or None)."""
+    """One Typst error: Polish text, the number of the source marker before it (or None), and
+    the generated file that marker is in, as the diagnostic names it."""
 
     message: str
     source: int | None
+    file: str | None = None
 
 
 def compile_problems(diagnostic: str, read: Callable[[str], str | None]) -> list[CompileProblem]:
@@ -65,14 +67,14 @@ def compile_problems(diagnostic: str, read: Callable[[str], str | None]) -> list
     problems = []
     for block in _ERROR.split(diagnostic)[1:]:
         english = block.splitlines()[0].strip()
-        source = None
+        source, file = None, None
         for span in _SPAN.finditer(block):
             text = read(span["file"])
             if text is not None:
-                source = _marker_before(text, int(span["line"]))
+                source, file = _marker_before(text, int(span["line"])), span["file"]
                 break
         hints = [h["hint"].strip() for h in _HINT.finditer(block)]
-        problems.append(CompileProblem(polish_message(english, hints), source))
+        problems.append(CompileProblem(polish_message(english, hints), source, file))
     return problems
 
 

@@ -32,8 +32,12 @@ ENUM_FORMATS = {
     "upperroman": "I.",
 }
 ALIGN = {"text-left": "left", "text-right": "right", "text-center": "center"}
-# A Typst comment before each block: "// źródło: 12" is the 12th entry of TypstTranslator.sources.
+# A Typst comment before each block: "// źródło: 12" is the 12th entry of the file's list in
+# TypstTranslator.sources.
 SOURCE_MARKER = "// źródło: "
+# What a chapter's own Typst file starts with: an included file sees only what it imports.
+CHAPTER_PREAMBLE = '#import "szablon.typ": *\n\n'
+CHAPTER_FILES = "rozdzial-*.typ"  # see chapter_file()
 # A CSS length as docutils and MyST accept it for an image: number and unit (none: pixels).
 LENGTH = re.compile(r"([0-9]*\.?[0-9]+)\s*(px|pt|pc|mm|cm|in|em|ex|%|)", re.IGNORECASE)
 OPTION_NAMES = {"width": "szerokość", "height": "wysokość", "figwidth": "szerokość rysunku"}
@@ -83,10 +87,15 @@ def column_widths(group: nodes.tgroup, count: int) -> list[str]:
     return ["auto" if fixed[i] else f"{max(weights[i], 1):.1f}fr" for i in range(count)]
 
 
+def chapter_file(docname: str) -> str:
+    """The name of a chapter's Typst file, next to the main file (image paths stay the same)."""
+    return f"rozdzial-{markup.label(docname).strip('<>').removesuffix('--')}.typ"
+
+
 class TypstTranslator(SphinxTranslator):
     """Writes the assembled book as the body of a Typst document."""
 
-    def __init__(self, document: nodes.document, builder: Any) -> None:
+    def __init__(self, document: nodes.document, builder: Any, main_file: str) -> None:
         super().__init__(document, builder)
         self.buffers: list[list[str]] = [[]]
         self.docnames: list[str] = [builder.config.root_doc]
@@ -103,8 +112,13 @@ class TypstTranslator(SphinxTranslator):
         self.downloads_done: set[str] = set()
         self.errors = 0
         self.visiting: list[nodes.Node] = []
-        # The node of each source marker in the output, by its number (see block()).
-        self.sources: list[nodes.Node] = []
+        # Each chapter of the root's toctrees goes to a file of its own, included by the main
+        # file: an edit changes one chapter's file (markers are numbered in each file).
+        self.main_file = main_file
+        self.file = main_file
+        self.chapters: dict[str, str] = {}  # file name → its Typst text, in reading order
+        # The node of each source marker, by file and by its number there (see block()).
+        self.sources: dict[str, list[nodes.Node]] = {main_file: []}
 
     # --- output helpers -----------------------------------------------------------------
 
@@ -125,8 +139,9 @@ class TypstTranslator(SphinxTranslator):
         located = next((n for n in reversed(self.visiting) if n.line), None)
         marker = ""
         if located is not None:
-            marker = f"{SOURCE_MARKER}{len(self.sources)}\n"
-            self.sources.append(located)
+            sources = self.sources[self.file]
+            marker = f"{SOURCE_MARKER}{len(sources)}\n"
+            sources.append(located)
         self.add("\n\n", marker, text)
 
     def dispatch_visit(self, node: nodes.Node) -> None:
@@ -204,9 +219,17 @@ class TypstTranslator(SphinxTranslator):
         self.level_base[node["docname"]] = base
         self.docnames.append(node["docname"])
         self.pending_doc_label = self.label("", node["docname"])
+        if parent == self.config.root_doc:
+            self.file = chapter_file(node["docname"])
+            self.sources[self.file] = []
+            self.push()
 
     def depart_start_of_file(self, node: addnodes.start_of_file) -> None:
         self.docnames.pop()
+        if self.docname == self.config.root_doc:
+            self.chapters[self.file] = CHAPTER_PREAMBLE + self.pop().strip() + "\n"
+            self.add("\n\n", f"#include {markup.string(self.file)}")
+            self.file = self.main_file
 
     def visit_section(self, node: nodes.section) -> None:
         self.section_depth[self.docname] = self.section_depth.get(self.docname, 0) + 1

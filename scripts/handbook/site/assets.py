@@ -8,7 +8,8 @@ every page although search is Pagefind's) and its navigation toggles did not wor
 
 The stylesheet is every file in theme/css/ joined in name order, with the book's colours in
 place of the placeholders, written as ``_static/handbook.css``. The theme's and Sphinx's static
-files that no page loads are removed from the output.
+files that no page loads are removed from the output (Sphinx's search index is not even made:
+site/html.py).
 """
 
 from __future__ import annotations
@@ -54,8 +55,6 @@ UNUSED_STATIC = (
     "tozsamosc.css",
     "sbt-webpack-macros.html",
 )
-# Sphinx's own search index, written whatever the theme: search is Pagefind's.
-UNUSED_ROOT = ("searchindex.js",)
 
 
 def stylesheet(primary: str, accent: str) -> str:
@@ -146,12 +145,9 @@ def on_build_finished(app: Sphinx, exception: Exception | None) -> None:
     assets = getattr(app, "handbook_assets", None)
     if exception is not None or assets is None:
         return
-    out = Path(app.outdir)
-    static = out / "_static"
+    static = Path(app.outdir) / "_static"
     for name in UNUSED_STATIC:
         _remove(static / name)
-    for name in UNUSED_ROOT:
-        _remove(out / name)
     (static / STYLESHEET).write_text(assets["css"], encoding="utf-8")
 
 

@@ -38,6 +38,22 @@ def on_page_context(
         context["body"] = prepare_body(context["body"], fold=indexed)
 
 
+def without_sphinx_search(app: Sphinx) -> None:
+    """No Sphinx search index: Pagefind is the search, run on the built site (site/search.py).
+
+    Sphinx's indexer would tokenise every page (about a tenth of the build) into a
+    ``searchindex.js`` that no page loads. The builder's own switch turns it off, together with
+    the search page, which the engine writes itself: Pagefind's interface (theme/search.html).
+    """
+    if app.builder.format == "html":
+        app.builder.search = False  # type: ignore[attr-defined]
+        app.connect("html-collect-pages", _search_page)
+
+
+def _search_page(app: Sphinx) -> list[tuple[str, dict[str, Any], str]]:
+    return [("search", {}, "search.html")]
+
+
 def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
     """``sitemap.xml``: every page of the book, whichever pages this build happened to write.
 
@@ -65,5 +81,6 @@ def write_sitemap(app: Sphinx, exception: Exception | None) -> None:
 def setup_site(app: Sphinx) -> None:
     app.add_config_value("handbook_pdf_link", "", "html", types=[str])
     app.add_config_value("handbook_accessibility_page", "", "html", types=[str])
+    app.connect("builder-inited", without_sphinx_search)
     app.connect("html-page-context", on_page_context)
     app.connect("build-finished", write_sitemap)

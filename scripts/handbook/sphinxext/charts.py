@@ -16,7 +16,8 @@ from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from handbook.products import MANIFEST, ChartEntry, read_manifest
+from handbook.products import MANIFEST, ChartEntry, narrow_file, read_manifest
+from handbook.products import NARROW_SUFFIX as NARROW_SUFFIX  # the site's name, the runner's
 from handbook.sphinxext.tables import text_table
 from handbook.sphinxext.typography import polish_spacing
 
@@ -24,16 +25,11 @@ logger = logging.getLogger(__name__)
 
 LABEL_PREFIX = "wykres-"
 # The chart runner draws every chart twice: ``<name>.svg`` for print and wide screens and
-# ``<name>.narrow.svg`` for phones (charts.runner.narrow_file; the data stage is not imported
-# here, so that Sphinx starts without matplotlib).
-NARROW_SUFFIX = ".narrow.svg"
+# ``<name>.narrow.svg`` for phones (products.narrow_file, shared with the runner without
+# importing matplotlib).
 # Below this width the site shows the phone drawing, whose text stays at least 11 CSS px.
 NARROW_MEDIA = "(max-width: 600px)"
 NARROW_CLASS = "handbook-chart-narrow"
-
-
-def narrow_file(file: str) -> str:
-    return file.removesuffix(".svg") + NARROW_SUFFIX
 
 
 class chart_picture(nodes.General, nodes.Element):  # noqa: N801 - docutils node naming
