@@ -284,8 +284,8 @@ def test_preview_shows_an_edited_chapter(project, tmp_path):
             "--port",
             str(port),
         ],
-        stdout=subprocess.DEVNULL,
-        stderr=(errors := (tmp_path / "podglad.err").open("w", encoding="utf-8")),
+        stdout=(errors := (tmp_path / "podglad.err").open("w", encoding="utf-8")),
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/rozdzial.html"
     pdf = f"http://127.0.0.1:{port}/pdf/{load_settings(project).pdf_file.name}"
@@ -331,7 +331,24 @@ def test_preview_shows_an_edited_chapter(project, tmp_path):
         _wait(lambda: PreviewPdf.FAILED in _get(url), "the page did not say that the PDF failed", 150)
         text = _pdf_text(pdf)
         assert added in text and "Zdanie błędne." not in text
-        assert PreviewPdf.FAILED_LINE in (tmp_path / "podglad.err").read_text(encoding="utf-8")
+        console = tmp_path / "podglad.err"
+        assert PreviewPdf.FAILED_LINE in console.read_text(encoding="utf-8")
+        # A save elsewhere does not hide the fault: the next PDF build still fails and says so.
+        index = project / "handbook" / "index.md"
+        index.write_text(index.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+        def after_the_save() -> str | None:
+            """What the first PDF build that began after the rebuild for index.md ended with."""
+            said = console.read_text(encoding="utf-8")
+            rebuild = said.find("Zmiana: index.md")
+            begun = said.find("PDF: odświeżam w tle", rebuild) if rebuild >= 0 else -1
+            ended = [said.find(line, begun) for line in ("PDF gotowy", PreviewPdf.FAILED_LINE)] if begun >= 0 else []
+            ended = [at for at in ended if at >= 0]
+            return said[min(ended) :].split("\n", 1)[0] if ended else None
+
+        _wait(lambda: after_the_save() is not None, "no PDF build followed the save of index.md", 150)
+        assert after_the_save() == PreviewPdf.FAILED_LINE
+        assert PreviewPdf.FAILED in _get(url) and "Zdanie błędne." not in _pdf_text(pdf)
     finally:
         preview.terminate()
         preview.wait(timeout=20)

@@ -20,6 +20,7 @@ from handbook.sphinxext.numbers import setup_numbers
 from handbook.sphinxext.opendata import setup_opendata
 from handbook.sphinxext.parser import setup_parser
 from handbook.sphinxext.personal import setup_personal
+from handbook.sphinxext.readtime import setup_readtime
 from handbook.sphinxext.safety import setup_safety
 from handbook.sphinxext.tables import setup_tables
 from handbook.sphinxext.typography import setup_typography
@@ -46,6 +47,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_personal(app)  # no e-mail, phone or PESEL in a page but the book's public contact
     # Events
     setup_frontmatter(app)  # chapter metadata → heading and byline
+    setup_readtime(app)  # a chapter saved during a build is read again by the next one
     setup_numbering(app)  # appendices numbered A.1, B.1…; references „tab. 3.1”, „rys. 3.2”
     setup_site(app)  # HTML: PDF download link, Pagefind search page
     setup_assets(app)  # HTML: the page frame's stylesheet, script and strings

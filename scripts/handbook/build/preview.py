@@ -182,12 +182,21 @@ def _build_pdf(root: Path, site: Path) -> bool:
     settings = load_settings(root)
     work = settings.build_dir / ".preview-pdf"
     out = work / "typst"
-    # Its own doctrees: the pages' rebuild may run at the same time.
+    # Its own doctrees: the pages' rebuild may run at the same time. A build continues from a
+    # copy, kept only if the build is clean, as `buduj` does: Sphinx saves the doctree of a
+    # chapter it warned about, and the next build would take that chapter as read and say nothing.
+    doctrees, trial = work / "doctrees", work / "doctrees.proba"
+    shutil.rmtree(trial, ignore_errors=True)
+    if doctrees.exists():
+        shutil.copytree(doctrees, trial, copy_function=shutil.copy2)
     warnings = Warnings(sys.stderr, settings.root)
-    status = run_sphinx(settings, "typst", out, work / "doctrees", warnings)
+    status = run_sphinx(settings, "typst", out, trial, warnings)
     built = out / settings.pdf_file.name
     if status != 0 or warnings.getvalue().strip() or not built.exists():
+        shutil.rmtree(trial, ignore_errors=True)
         return False
+    shutil.rmtree(doctrees, ignore_errors=True)
+    trial.rename(doctrees)
     target = site / pdf_link(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
     # Renamed over the old one: the server sends the old PDF or the new one, never a part.
