@@ -10,6 +10,7 @@ from handbook import __version__
 from handbook.pdf.builder import setup_pdf
 from handbook.site.assets import setup_assets
 from handbook.site.html import setup_site
+from handbook.site.incremental import setup_incremental
 from handbook.site.math import setup_math
 from handbook.site.navigation import setup_navigation
 from handbook.sphinxext.boundary import setup_boundary
@@ -18,6 +19,7 @@ from handbook.sphinxext.frontmatter import setup_frontmatter
 from handbook.sphinxext.numbering import setup_numbering
 from handbook.sphinxext.numbers import setup_numbers
 from handbook.sphinxext.opendata import setup_opendata
+from handbook.sphinxext.outlines import setup_outlines
 from handbook.sphinxext.parser import setup_parser
 from handbook.sphinxext.personal import setup_personal
 from handbook.sphinxext.readtime import setup_readtime
@@ -47,9 +49,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_personal(app)  # no e-mail, phone or PESEL in a page but the book's public contact
     # Events
     setup_frontmatter(app)  # chapter metadata → heading and byline
+    setup_outlines(app)  # figures numbered from each document's outline, no doctree unpickled
     setup_readtime(app)  # a chapter saved during a build is read again by the next one
     setup_numbering(app)  # appendices numbered A.1, B.1…; references „tab. 3.1”, „rys. 3.2”
     setup_site(app)  # HTML: PDF download link, Pagefind search page
     setup_assets(app)  # HTML: the page frame's stylesheet, script and strings
     setup_navigation(app)  # HTML: the chapter navigation, rendered once per build
+    setup_incremental(app)  # HTML: only the pages a change touches are written again
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

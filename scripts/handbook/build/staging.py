@@ -20,6 +20,7 @@ from handbook.errors import HandbookError, Problem
 from handbook.processes import signals_held, stops_received
 from handbook.settings import Settings
 from handbook.site.html import PDF_FOLDER
+from handbook.site.search import BUNDLE
 
 if TYPE_CHECKING:
     from handbook.pdf.druk import PrintEdition
@@ -255,8 +256,10 @@ class Staged:
         together with the output only after a clean build. Builders run one after another in
         one staging folder continue from each other's doctrees.
 
-        The output folder starts empty. Sphinx reads only the chapters that changed (that is
-        the slow part) but writes every page, so an incremental build gives the files of a
+        The site starts as a copy of the published one. Sphinx reads only the chapters that
+        changed, and writes only their pages unless something a page shows of other documents
+        changed (a title, a number, a label…: ``site/incremental.py``); then the folder is
+        emptied and every page written. Either way an incremental build gives the files of a
         clean one: no page, image, download or search entry of a source that is gone, every
         page with the current navigation, PDF link and date, a sitemap of every page.
         """
@@ -270,7 +273,16 @@ class Staged:
         warnings = Warnings(sys.stderr if echo else None, settings.root)
         # The site links the PDF it offers: the one built with it here, not yet published.
         pdf = self._pdf()
-        overrides = {"handbook_pdf_link": f"{PDF_FOLDER}/{pdf.name}" if pdf.exists() else ""}
+        overrides = {
+            "handbook_pdf_link": f"{PDF_FOLDER}/{pdf.name}" if pdf.exists() else "",
+            "handbook_clear_site": True,
+        }
+        published = settings.build_dir / builder
+        if builder == "html" and published.is_dir() and not out.exists():
+            # Times kept: Sphinx compares them with the sources'. Not the search index, made anew.
+            shutil.copytree(
+                published, out, symlinks=True, copy_function=shutil.copy2, ignore=shutil.ignore_patterns(BUNDLE)
+            )
         try:
             statuscode = run_sphinx(
                 settings, builder, out, doctrees, warnings, overrides if builder == "html" else None

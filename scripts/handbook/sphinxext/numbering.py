@@ -8,6 +8,7 @@ reference without its own text gets the abbreviation, which does not decline.
 
 from __future__ import annotations
 
+import copy
 import re
 import string
 from typing import Any
@@ -89,14 +90,33 @@ def number_appendices(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """
     if not env.config.numfig:
         return []
-    renumbered = []
+    before: dict[str, Any] = getattr(env, "handbook_appendix_numbers", {})
+    raw, after = {}, {}
     for position, docname in enumerate(appendices(env)):
+        if docname not in env.toc_fignumbers:
+            continue
+        raw[docname] = copy.deepcopy(env.toc_fignumbers[docname])
         letter = appendix_letter(position)
-        for numbers in env.toc_fignumbers.get(docname, {}).values():
+        for numbers in env.toc_fignumbers[docname].values():
             for index, figure_id in enumerate(numbers, start=1):  # document order
                 numbers[figure_id] = (letter, index)
-            renumbered.append(docname)
-    return sorted(set(renumbered))
+        after[docname] = copy.deepcopy(env.toc_fignumbers[docname])
+    env.handbook_appendix_numbers = after  # type: ignore[attr-defined]
+    env.handbook_raw_appendix_numbers = raw  # type: ignore[attr-defined]
+    # Only the appendices whose letters and numbers are not what the previous build gave them.
+    return sorted(doc for doc in set(before) | set(after) if before.get(doc) != after.get(doc) and doc in env.all_docs)
+
+
+def unletter_appendices(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """Before Sphinx numbers the figures: the appendices' numbers as Sphinx gave them last time.
+
+    Sphinx finds the documents to write again by comparing its new numbers with the previous
+    build's; compared with the letters, every appendix would be written by every build.
+    """
+    for docname, numbers in getattr(env, "handbook_raw_appendix_numbers", {}).items():
+        if env.toc_fignumbers.get(docname) == getattr(env, "handbook_appendix_numbers", {}).get(docname):
+            env.toc_fignumbers[docname] = copy.deepcopy(numbers)
+    return []
 
 
 class NumberedReferences(SphinxPostTransform):
@@ -146,5 +166,6 @@ class NumberedReferences(SphinxPostTransform):
 
 
 def setup_numbering(app: Sphinx) -> None:
+    app.connect("env-get-updated", unletter_appendices, priority=400)
     app.connect("env-get-updated", number_appendices, priority=900)
     app.add_post_transform(NumberedReferences)
