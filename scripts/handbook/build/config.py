@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import sys
@@ -202,8 +203,12 @@ def substitutions(settings: Settings) -> dict[str, str]:
     }
 
 
+@functools.cache
 def code_digest() -> str:
     """Digest of the code that reads a chapter: Sphinx re-reads every chapter when it changes.
+
+    Once per process (the PDF and the site of one `buduj` share it): the code a process runs
+    does not change while it runs.
 
     Sphinx tracks sources and configuration, not extension code or the versions of the
     libraries that parse a chapter (MyST-Parser, docutils, markdown-it); without this a changed
