@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -43,6 +44,31 @@ def copy_book(target: Path) -> Path:
     for part in BOOK_PARTS:
         shutil.copytree(BOOK / part, target / part, ignore=shutil.ignore_patterns("_build"))
     return target
+
+
+@contextmanager
+def sphinx_app(settings: Settings, folder: Path, builder: str = "html") -> Iterator[object]:
+    """A Sphinx application of the book in this process, output and doctrees in *folder*.
+
+    For tests that look inside a build (its environment, its builder): docutils' registries are
+    the build's until the block ends, as in ``staging.run_sphinx``.
+    """
+    from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace, patch_docutils
+
+    from handbook.build.staging import ENGINE_CONF_DIR, ROOT_VARIABLE
+
+    os.environ[ROOT_VARIABLE] = str(settings.root)
+    with patch_docutils(str(ENGINE_CONF_DIR)), docutils_namespace():
+        yield Sphinx(
+            srcdir=settings.source_dir,
+            confdir=ENGINE_CONF_DIR,
+            outdir=folder / builder,
+            doctreedir=folder / "doctrees",
+            buildername=builder,
+            status=None,
+            warning=None,
+        )
 
 
 def reader_text(element: object) -> str:

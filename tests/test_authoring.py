@@ -342,7 +342,11 @@ def test_preview_shows_an_edited_chapter(project, tmp_path):
             said = console.read_text(encoding="utf-8")
             rebuild = said.find("Zmiana: index.md")
             begun = said.find("PDF: odświeżam w tle", rebuild) if rebuild >= 0 else -1
-            ended = [said.find(line, begun) for line in ("PDF gotowy", PreviewPdf.FAILED_LINE)] if begun >= 0 else []
+            ended = (
+                [said.find(line, begun) for line in ("PDF gotowy", PreviewPdf.FAILED_LINE)]
+                if begun >= 0
+                else []
+            )
             ended = [at for at in ended if at >= 0]
             return said[min(ended) :].split("\n", 1)[0] if ended else None
 

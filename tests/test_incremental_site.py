@@ -8,15 +8,14 @@ of doctrees. These tests check the decisions by their results: the bytes of the 
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
-from handbook.build.staging import ENGINE_CONF_DIR, ROOT_VARIABLE, build_site
+from conftest import copy_project, sphinx_app
+from handbook.build.staging import build_site
 from handbook.pipeline import prepare_data
 from handbook.settings import Settings, load_settings
 from handbook.site.incremental import STAMP
@@ -28,7 +27,10 @@ def _pages(settings: Settings) -> dict[str, tuple[str, int]]:
     found = {}
     for path in sorted(site.rglob("*")):
         if path.is_file() and "_pagefind" not in path.parts:
-            found[str(path.relative_to(site))] = (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+            found[str(path.relative_to(site))] = (
+                hashlib.sha256(path.read_bytes()).hexdigest(),
+                path.stat().st_mtime_ns,
+            )
     return found
 
 
@@ -73,7 +75,9 @@ def test_a_change_another_page_shows_rewrites_that_page(book):
     # A new captioned table before „Tabela próbna”: its number, 1.1, becomes 1.2 in the chapter
     # and in the glossary's reference to it, whose own source did not change.
     glossary = book.source_dir / "slowniczek.md"
-    glossary.write_text(glossary.read_text(encoding="utf-8") + "\nZob. {numref}`tabela-proba`.\n", encoding="utf-8")
+    glossary.write_text(
+        glossary.read_text(encoding="utf-8") + "\nZob. {numref}`tabela-proba`.\n", encoding="utf-8"
+    )
     assert build_site(book, echo=False).ok
     assert "tab.\u00a01.1" in (book.html_dir / "slowniczek.html").read_text(encoding="utf-8")
     before = _pages(book)
@@ -114,25 +118,13 @@ def test_the_stamp_is_the_digest_of_the_pages_it_lies_with(book):
 @pytest.mark.parametrize("case", ["base", "myst-corpus", "typst-all"])
 def test_outlines_give_the_numbers_the_doctrees_give(tmp_path, case):
     """Sphinx's own numbering, run on the outlines and on the doctrees of a book, agrees."""
-    from sphinx.application import Sphinx
     from sphinx.environment.collectors.toctree import TocTreeCollector
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
 
-    from handbook.sphinxext.outlines import _OutlinesFirst, _outlines
+    from handbook.sphinxext.outlines import _outlines, _OutlinesFirst
 
     settings = load_settings(copy_project(tmp_path / "p", None if case == "base" else case))
     prepare_data(settings)
-    os.environ[ROOT_VARIABLE] = str(settings.root)
-    with patch_docutils(str(ENGINE_CONF_DIR)), docutils_namespace():
-        app = Sphinx(
-            srcdir=settings.source_dir,
-            confdir=ENGINE_CONF_DIR,
-            outdir=tmp_path / "html",
-            doctreedir=tmp_path / "doctrees",
-            buildername="html",
-            status=None,
-            warning=None,
-        )
+    with sphinx_app(settings, tmp_path) as app:
         app.build()
         env = app.env
         assert set(_outlines(env)) == set(env.found_docs)

@@ -17,7 +17,9 @@ SECOND = "Wersja druga\n============\n\nTekst zapisany w trakcie czytania.\n"
 def _build(src: Path, out: Path, *, save_during_read: bool, with_fix: bool) -> str:
     """One incremental text build; optionally the chapter is saved right after Sphinx read it."""
     with docutils_namespace():
-        app = Sphinx(src, None, out / "text", out / "doctrees", "text", status=None, warning=None, freshenv=False)
+        app = Sphinx(
+            src, None, out / "text", out / "doctrees", "text", status=None, warning=None, freshenv=False
+        )
         if with_fix:
             setup_readtime(app)
         if save_during_read:

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_project
-from handbook.build.staging import ENGINE_CONF_DIR, ROOT_VARIABLE, build_site
+from conftest import copy_project, sphinx_app
+from handbook.build.staging import build_site
 from handbook.pipeline import prepare_data
 from handbook.settings import Settings, load_settings
 from handbook.site.navigation import OPTIONS, build_navigation
@@ -47,23 +46,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
 
     Rendering needs the docutils registries of the build, so both are rendered before they go.
     """
-    from sphinx.application import Sphinx
-    from sphinx.util.docutils import docutils_namespace, patch_docutils
-
     root = tmp_path_factory.mktemp("nawigacja")
     settings = _with_nested_toctree(copy_project(root / "p"))
     prepare_data(settings)
-    os.environ[ROOT_VARIABLE] = str(settings.root)
-    with patch_docutils(str(ENGINE_CONF_DIR)), docutils_namespace():
-        app = Sphinx(
-            srcdir=settings.source_dir,
-            confdir=ENGINE_CONF_DIR,
-            outdir=root / "html",
-            doctreedir=root / "doctrees",
-            buildername="html",
-            status=None,
-            warning=None,
-        )
+    with sphinx_app(settings, root) as app:
         app.build()
         navigation = build_navigation(app)
         pages = [*sorted(app.env.found_docs), "search", "genindex"]

@@ -281,7 +281,11 @@ class Staged:
         if builder == "html" and published.is_dir() and not out.exists():
             # Times kept: Sphinx compares them with the sources'. Not the search index, made anew.
             shutil.copytree(
-                published, out, symlinks=True, copy_function=shutil.copy2, ignore=shutil.ignore_patterns(BUNDLE)
+                published,
+                out,
+                symlinks=True,
+                copy_function=shutil.copy2,
+                ignore=shutil.ignore_patterns(BUNDLE),
             )
         try:
             statuscode = run_sphinx(

@@ -104,7 +104,9 @@ def number_appendices(app: Sphinx, env: BuildEnvironment) -> list[str]:
     env.handbook_appendix_numbers = after  # type: ignore[attr-defined]
     env.handbook_raw_appendix_numbers = raw  # type: ignore[attr-defined]
     # Only the appendices whose letters and numbers are not what the previous build gave them.
-    return sorted(doc for doc in set(before) | set(after) if before.get(doc) != after.get(doc) and doc in env.all_docs)
+    return sorted(
+        doc for doc in set(before) | set(after) if before.get(doc) != after.get(doc) and doc in env.all_docs
+    )
 
 
 def unletter_appendices(app: Sphinx, env: BuildEnvironment) -> list[str]:

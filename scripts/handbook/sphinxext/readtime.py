@@ -11,6 +11,7 @@ save during the build always makes the document outdated (at worst one needless 
 from __future__ import annotations
 
 import time
+
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
@@ -36,4 +37,3 @@ def _after_read(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def setup_readtime(app: Sphinx) -> None:
     app.connect("env-before-read-docs", _before_read, priority=100)
     app.connect("env-updated", _after_read)
-
