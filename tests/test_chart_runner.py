@@ -104,6 +104,21 @@ def test_rebuild_gives_identical_bytes_without_a_date(settings):
         assert "<text" not in text  # text drawn as paths: no font needed where it is shown
 
 
+def test_one_process_and_several_draw_the_same_bytes(settings, monkeypatch):
+    """Charts are drawn on every processor; a one-processor machine gets the same files."""
+    import os
+
+    tables = make_tables()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert len(run(settings, tables).rendered) == 4
+    several = svgs(settings)
+    for path in settings.charts_dir.iterdir():
+        path.unlink()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    run(settings, tables)
+    assert svgs(settings) == several and len(several) == 8
+
+
 def test_second_run_draws_nothing(settings):
     tables = make_tables()
     first = run(settings, tables)

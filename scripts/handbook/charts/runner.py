@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
 import os
+import signal
 from collections.abc import Mapping
 from dataclasses import asdict
 from pathlib import Path
@@ -24,6 +26,7 @@ from handbook.charts.style import NARROW, PRINT, Medium, Style, house_style, mar
 from handbook.data import query, schema
 from handbook.data.load import Tables
 from handbook.errors import HandbookError, Problem
+from handbook.processes import die_with_parent
 from handbook.products import MANIFEST, ChartEntry, RunReport, narrow_file, read_manifest
 from handbook.products import NARROW_SUFFIX as NARROW_SUFFIX  # the phone drawing's name, re-exported
 from handbook.settings import Settings
@@ -129,27 +132,32 @@ def render_charts(settings: Settings, tables: Tables, charts: Mapping[str, Chart
     rendered, unchanged = [], []
     problems: list[Problem] = []
     summaries: list[str] = []
+    described: dict[str, ChartEntry] = {}
+    failed: dict[str, HandbookError] = {}
     for name, chart in sorted(charts.items()):
         file = f"{name}.svg"
         try:
             key = chart_key(chart, tables, style, settings, sources)
             alt, (columns, rows) = describe(chart, tables, style, settings)
-            old = previous.get(name)
-            files = ((file, PRINT), (narrow_file(file), NARROW))
-            if old is None or old.key != key or not all((out / f).exists() for f, _ in files):
-                for target, medium in files:
-                    figure = render(chart, tables, style, settings, medium)
-                    _write_atomic(out / target, svg_bytes(figure, medium))
-                rendered.append(name)
-            else:
-                unchanged.append(name)
         except HandbookError as error:
-            problems += error.problems
-            summaries.append(error.summary)
+            failed[name] = error
+            continue
+        described[name] = ChartEntry(name, file, chart_caption(chart, settings), alt, key, columns, rows)
+        old = previous.get(name)
+        if old is None or old.key != key or not all((out / f).exists() for f in (file, narrow_file(file))):
+            rendered.append(name)
+        else:
+            unchanged.append(name)
+    failed.update(_draw_all(settings, tables, style, {name: charts[name] for name in rendered}))
+    rendered = [name for name in rendered if name not in failed]
+    for name in sorted(charts):
+        if name in failed:
+            problems += failed[name].problems
+            summaries.append(failed[name].summary)
             if name in previous:
                 entries[name] = previous[name]
-            continue
-        entries[name] = ChartEntry(name, file, chart_caption(chart, settings), alt, key, columns, rows)
+        else:
+            entries[name] = described[name]
     text = json.dumps({n: asdict(e) for n, e in sorted(entries.items())}, ensure_ascii=False, indent=2) + "\n"
     manifest = out / MANIFEST
     if not manifest.exists() or manifest.read_text(encoding="utf-8") != text:
@@ -160,6 +168,72 @@ def render_charts(settings: Settings, tables: Tables, charts: Mapping[str, Chart
     if problems:
         raise HandbookError(" ".join(dict.fromkeys(summaries)), problems)
     return RunReport(tuple(rendered), tuple(unchanged))
+
+
+def _draw(chart: Chart, tables: Tables, style: Style, settings: Settings) -> HandbookError | None:
+    """Both drawings of one chart into the charts folder; the problem, if it cannot be drawn."""
+    try:
+        file = f"{chart.name}.svg"
+        for target, medium in ((file, PRINT), (narrow_file(file), NARROW)):
+            figure = render(chart, tables, style, settings, medium)
+            _write_atomic(settings.charts_dir / target, svg_bytes(figure, medium))
+    except HandbookError as error:
+        return error
+    return None
+
+
+# What the forked drawing processes read: set before they start, so the data are not pickled.
+_JOB: tuple[Mapping[str, Chart], Tables, Style, Settings] | None = None
+
+
+def _draw_in_worker(name: str) -> tuple[str, list[Problem]] | None:
+    assert _JOB is not None
+    charts, tables, style, settings = _JOB
+    error = _draw(charts[name], tables, style, settings)
+    # A summary and problems cross the process boundary; the exception itself may not pickle.
+    return None if error is None else (error.summary, list(error.problems))
+
+
+def _draw_all(
+    settings: Settings, tables: Tables, style: Style, charts: Mapping[str, Chart]
+) -> dict[str, HandbookError]:
+    """Draw *charts*, on every processor when there are several charts; the failed ones.
+
+    Each chart is drawn whole by one process (matplotlib is not thread-safe), and the processes
+    are forked with pandas, matplotlib and the data loaded: nothing is imported or read again.
+    The drawings do not depend on the order or the process: the same bytes as one process
+    draws (``svg.hashsalt`` is fixed in the house style).
+    """
+    global _JOB
+    names = sorted(charts)
+    processors = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    workers = min(len(names), processors)
+    # A daemonic process (the preview's rebuild) may not start processes of its own.
+    if workers < 2 or multiprocessing.current_process().daemon:
+        drawn = {name: _draw(charts[name], tables, style, settings) for name in names}
+        return {name: error for name, error in drawn.items() if error is not None}
+    _JOB = (charts, tables, style, settings)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_worker_started) as pool:
+            results = pool.map(_draw_in_worker, names, chunksize=1)
+    finally:
+        _JOB = None
+    return {
+        name: HandbookError(result[0], result[1])
+        for name, result in zip(names, results, strict=True)
+        if result is not None
+    }
+
+
+def _worker_started() -> None:
+    """A drawing process ends with the build, however the build ends, and says nothing.
+
+    The build's own handlers are not inherited: Ctrl+C reaches the whole process group, and
+    the build, not each worker, stops (the pool is terminated with SIGTERM on the way out).
+    """
+    die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _write_atomic(path: Path, content: bytes) -> None:
