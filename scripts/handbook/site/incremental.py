@@ -100,6 +100,7 @@ def pages_to_write(app: Sphinx, env: BuildEnvironment) -> list[str]:
         unchanged = (outdir / STAMP).read_text(encoding="utf-8").strip() == digest
     except OSError:
         unchanged = False
+    app.handbook_site_unchanged = unchanged  # type: ignore[attr-defined]
     if unchanged:
         return []
     if app.config.handbook_clear_site:
@@ -115,8 +116,28 @@ def _empty(folder: Path) -> None:
             entry.unlink()
 
 
+def no_parents_again(app: Sphinx, builder: Any) -> None:
+    """``write-started``: a page whose toctree lists an edited page is not written again for it.
+
+    Sphinx writes it because the listed page's title or sections may have changed; they are in
+    the digest, and when it is unchanged the listing page would be written byte for byte as it
+    is (at 200 chapters the home page's contents list is the largest page of the site).
+    """
+    if getattr(app, "handbook_site_unchanged", False):
+        app.handbook_parents = app.env.files_to_rebuild  # type: ignore[attr-defined]
+        app.env.files_to_rebuild = {}
+
+
+def _parents_back(app: Sphinx) -> None:
+    parents = getattr(app, "handbook_parents", None)
+    if parents is not None:
+        app.env.files_to_rebuild = parents
+        del app.handbook_parents  # type: ignore[attr-defined]
+
+
 def write_stamp(app: Sphinx, exception: Exception | None) -> None:
     """``build-finished``: the digest of the pages now in the folder."""
+    _parents_back(app)
     digest = getattr(app, "handbook_site_state", None)
     if exception is None and digest is not None and app.builder.format == "html":
         (Path(app.outdir) / STAMP).write_text(digest + "\n", encoding="utf-8")
@@ -127,4 +148,5 @@ def setup_incremental(app: Sphinx) -> None:
     app.add_config_value("handbook_clear_site", False, "", types=[bool])
     # After the toctree collector (numbers) and the appendix numbering, which run at 500 and 900.
     app.connect("env-get-updated", pages_to_write, priority=950)
-    app.connect("build-finished", write_stamp)
+    app.connect("write-started", no_parents_again)
+    app.connect("build-finished", write_stamp, priority=100)
