@@ -84,3 +84,41 @@ def test_an_unchanged_chapter_file_is_not_rewritten(book, tmp_path):
     assert kept.stat().st_mtime_ns == stamp
     assert edited.read_text(encoding="utf-8") != "// stale\n"
     assert not (out / chapter_file("usuniety")).exists()
+
+
+def _buduj(settings: Settings, capsys) -> tuple[int, str]:  # type: ignore[no-untyped-def]
+    """`handbook buduj` (the PDF and the site, Typst compiling while the site is built)."""
+    from handbook.cli import main
+
+    code = main(["-q", "--katalog", str(settings.root), "buduj"])
+    return code, capsys.readouterr().err
+
+
+def test_the_pdf_compiled_while_the_site_is_built_is_the_pdf_alone(book, first_pdf, capsys):
+    code, err = _buduj(book, capsys)
+    assert code == 0, err
+    assert book.pdf_file.read_bytes() == first_pdf
+    # The site offers that PDF, and says so on its pages.
+    assert (book.html_dir / "pdf" / book.pdf_file.name).read_bytes() == first_pdf
+    page = (book.html_dir / "rozdzial.html").read_text(encoding="utf-8")
+    assert f'href="pdf/{book.pdf_file.name}"' in page
+
+
+def test_typst_problems_found_while_the_site_is_built_stop_both(book, capsys):
+    """A Typst error (a character no embedded font has) in the background compile: said at its
+    chapter's line in the same run, and neither the PDF nor the site is published."""
+    _buduj(book, capsys)
+    pdf, page = book.pdf_file.read_bytes(), (book.html_dir / "rozdzial.html").read_bytes()
+    chapter = book.source_dir / "rozdzial.md"
+    text = chapter.read_text(encoding="utf-8")
+    chapter.write_text(text + "\nAkapit z emoji 😀 w tekście.\n", encoding="utf-8")
+    try:
+        code, err = _buduj(book, capsys)
+        assert code != 0
+        assert f"handbook/rozdzial.md:{text.count(chr(10)) + 2}: PDF nie powstał: znaku „😀”" in err, err
+        assert "Traceback" not in err and ".staging" not in err
+        assert book.pdf_file.read_bytes() == pdf
+        assert (book.html_dir / "rozdzial.html").read_bytes() == page
+    finally:
+        chapter.write_text(text, encoding="utf-8")
+        assert build_pdf(book, echo=False).ok

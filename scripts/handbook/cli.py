@@ -210,12 +210,15 @@ def _build_both(settings: Settings, args: argparse.Namespace) -> int:
 
     outputs = [settings.html_dir, settings.pdf_file, *_press_output(settings, args)]
     with staged(settings) as book:
-        with stage("PDF razem (Sphinx + Typst)", args.quiet):
-            pdf = book.build("typst", echo=True)
+        # Without the print edition, which is made from the PDF, Typst compiles while the site
+        # is built: the two processors work at once.
+        what = "PDF razem (Sphinx + Typst)" if args.druk else "PDF: źródło Typst (kompilacja w tle)"
+        with stage(what, args.quiet):
+            pdf = book.build("typst", echo=True, compile_later=not args.druk)
         if not pdf.ok:
             return _failed("PDF", pdf.warnings, outputs)
-        _pdf_times(pdf, args)
         if args.druk:
+            _pdf_times(pdf, args)
             with stage("wydanie dla drukarni", args.quiet):
                 press = book.build_print(echo=True)
             if not press.ok:
@@ -223,6 +226,12 @@ def _build_both(settings: Settings, args: argparse.Namespace) -> int:
         # The site after the PDF: it offers the freshly built book for download.
         with stage("strona HTML (Sphinx)", args.quiet):
             site = book.build("html", echo=True)
+        if not args.druk:
+            pdf = book.finish_pdf() or pdf
+            if not pdf.ok:
+                return _failed("PDF", pdf.warnings, outputs)
+            if not args.quiet:  # the compile ran alongside the site: its own time
+                print(f"  PDF: kompilacja Typst w tle {pdf.timings.get('typst_compile', 0):.2f} s")
         if not site.ok:
             return _failed("strony", site.warnings, outputs)
         book.publish()
@@ -501,9 +510,11 @@ def _interrupt_behind(error: BaseException) -> KeyboardInterrupt | None:
     patch) as UnboundLocalError. Either way the command was stopped, not broken.
     """
     seen: BaseException | None = error
-    while seen is not None:
+    visited: set[int] = set()
+    while seen is not None and id(seen) not in visited:  # a chain may loop back on itself
         if isinstance(seen, KeyboardInterrupt):
             return seen
+        visited.add(id(seen))
         seen = seen.__cause__ or seen.__context__
     return None
 

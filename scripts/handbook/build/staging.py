@@ -9,7 +9,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -23,6 +23,7 @@ from handbook.site.html import PDF_FOLDER
 from handbook.site.search import BUNDLE
 
 if TYPE_CHECKING:
+    from handbook.pdf.builder import PendingCompile
     from handbook.pdf.druk import PrintEdition
 
 # conf.py and docutils.conf (Polish quotation marks) are the engine's, the same for every book.
@@ -247,9 +248,18 @@ class Staged:
         self.built: list[str] = []
         self.disk_problem = False
         self.published = False
+        # A PDF compiling in the background (``build(..., compile_later=True)``), its warnings
+        # and Sphinx's status; then the PDF's result once :meth:`finish_pdf` has it.
+        self._pending: tuple[PendingCompile, Warnings, int] | None = None
+        self._pdf_result: BuildResult | None = None
 
-    def build(self, builder: str, echo: bool = True) -> BuildResult:
+    def build(self, builder: str, echo: bool = True, compile_later: bool = False) -> BuildResult:
         """Build with *builder* into staging; published only by :meth:`publish`.
+
+        With *compile_later* (the PDF, when the site is built next), Typst compiles in a thread
+        while the site is built: the result says whether the PDF's source was made cleanly, and
+        :meth:`finish_pdf` gives the PDF's own result when the compile has ended. A source with
+        problems waits for the compile, so that Typst's own problems come in the same run.
 
         Sphinx does not repeat a warning for a document it does not re-read, so a failed build's
         environment must never be reused: the doctrees are copied into staging and published
@@ -269,28 +279,24 @@ class Staged:
         final = settings.pdf_file if builder == "typst" else settings.build_dir / builder
         out, doctrees = self.folder / builder, self.folder / "doctrees"
         if not doctrees.exists() and settings.doctrees_dir.exists():
-            shutil.copytree(settings.doctrees_dir, doctrees, copy_function=shutil.copy2)
+            _copy_tree(settings.doctrees_dir, doctrees)
         warnings = Warnings(sys.stderr if echo else None, settings.root)
         # The site links the PDF it offers: the one built with it here, not yet published.
         pdf = self._pdf()
         overrides = {
-            "handbook_pdf_link": f"{PDF_FOLDER}/{pdf.name}" if pdf.exists() else "",
+            "handbook_pdf_link": f"{PDF_FOLDER}/{pdf.name}" if pdf.exists() or self._pending else "",
             "handbook_clear_site": True,
         }
         published = settings.build_dir / builder
         if builder == "html" and published.is_dir() and not out.exists():
             # Times kept: Sphinx compares them with the sources'. Not the search index, made anew.
-            shutil.copytree(
-                published,
-                out,
-                symlinks=True,
-                copy_function=shutil.copy2,
-                ignore=shutil.ignore_patterns(BUNDLE),
-            )
+            _copy_tree(published, out, ignore=shutil.ignore_patterns(BUNDLE))
         try:
-            statuscode = run_sphinx(
-                settings, builder, out, doctrees, warnings, overrides if builder == "html" else None
-            )
+            if builder == "html":
+                own: dict[str, object] | None = overrides
+            else:
+                own = {"handbook_compile_later": True} if compile_later and builder == "typst" else None
+            statuscode = run_sphinx(settings, builder, out, doctrees, warnings, own)
         except SphinxError as error:
             # A broken template or configuration: reported like any other problem, in Polish,
             # and the previous output stays.
@@ -298,7 +304,18 @@ class Staged:
             return BuildResult(False, (f"Sphinx przerwał budowanie: {error}",), final)
         finally:
             self.disk_problem = self.disk_problem or warnings.disk_problem
+        if builder == "typst":
+            from handbook.pdf.builder import PENDING
+
+            job = PENDING.pop(out.resolve(), None)
+            if job is not None:
+                self._pending = (job, warnings, statuscode)
+                if statuscode != 0 or warnings.getvalue().strip():
+                    return self.finish_pdf()
+                self.built.append(builder)  # the PDF the site offers, once it is compiled
+                return BuildResult(True, (), final)
         if builder == "html" and statuscode == 0 and not warnings.getvalue().strip():
+            self.finish_pdf()  # the site copies the PDF: it must be there
             _finish_site(settings, out, pdf, warnings)
             self.disk_problem = self.disk_problem or warnings.disk_problem
         lines = tuple(line for line in warnings.getvalue().splitlines() if line.strip())
@@ -311,6 +328,26 @@ class Staged:
         if ok:
             self.built.append(builder)
         return BuildResult(ok, lines, final, timings)
+
+    def finish_pdf(self) -> BuildResult | None:
+        """The PDF's result once its background compile has ended; None if none was started."""
+        if self._pending is None:
+            return self._pdf_result
+        job, warnings, statuscode = self._pending
+        self._pending = None
+        compiled = job.finish()  # Typst's problems into the PDF build's warnings
+        self.disk_problem = self.disk_problem or warnings.disk_problem
+        lines = tuple(line for line in warnings.getvalue().splitlines() if line.strip())
+        ok = compiled and statuscode == 0 and not lines
+        timings: dict[str, float] = {}
+        if ok:
+            from handbook.pdf.builder import TIMINGS
+
+            timings = json.loads((self.folder / "typst" / TIMINGS).read_text(encoding="utf-8"))
+        elif "typst" in self.built:
+            self.built.remove("typst")
+        self._pdf_result = BuildResult(ok, lines, self.settings.pdf_file, timings)
+        return self._pdf_result
 
     def build_print(self, echo: bool = True) -> BuildResult:
         """The print-shop edition from the PDF built here, into staging; published by :meth:`publish`."""
@@ -354,6 +391,8 @@ class Staged:
         never none and never a mix. Stopping signals wait until every step is done: the site,
         the doctrees it came from and the PDF it offers are published together.
         """
+        if self._pending is not None:
+            raise RuntimeError("publish() before the PDF's compile was finished (finish_pdf)")
         settings = self.settings
         swaps = {self.folder / builder: settings.build_dir / builder for builder in self.built}
         swaps[self.folder / "doctrees"] = settings.doctrees_dir
@@ -376,6 +415,39 @@ class Staged:
                     _clear(settings, stale)
                 elif stale != settings.pdf_file:
                     stale.unlink()
+
+
+class _CopyFailed(Exception):
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+def _copy_file(source: str, target: str) -> object:
+    try:
+        return shutil.copy2(source, target)
+    except OSError as error:
+        if error.errno in DISK_ERRNOS:  # shutil names the file it read; the write is what failed
+            error.filename, error.filename2 = target, None
+        raise _CopyFailed(error) from error  # not collected by copytree: see _copy_tree
+
+
+def _copy_tree(
+    source: Path, target: Path, ignore: Callable[[str, list[str]], set[str]] | None = None
+) -> None:
+    """A folder copied with its files' times, a failed write raised as the OSError it was.
+
+    ``shutil.copytree`` collects its files' errors into one ``shutil.Error`` without an errno,
+    so a full disk would not be told from any other failure (and the staging folder, which
+    takes the space, would stay).
+    """
+    try:
+        shutil.copytree(source, target, symlinks=True, copy_function=_copy_file, ignore=ignore)
+        return
+    except _CopyFailed as failed:
+        error = failed.error
+    # Raised outside the handler: the OSError's context is not the wrapper (whose cause it is).
+    raise error
 
 
 @contextmanager

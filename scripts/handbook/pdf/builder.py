@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -86,7 +87,10 @@ class TypstBuilder(Builder):
         # the same run; any of them fails the build, and a failed build publishes nothing
         # (build/staging.py): this PDF stays in the staging folder.
         pdf = self.outdir / f"{self.config.handbook_pdf['nazwa_pliku']}.pdf"
-        self._compile(self.outdir / MAIN, pdf, PDF_STANDARDS)
+        if self.config.handbook_compile_later:
+            PENDING[self.outdir.resolve()] = PendingCompile(self, self.outdir / MAIN, pdf, PDF_STANDARDS)
+        else:
+            self._compile(self.outdir / MAIN, pdf, PDF_STANDARDS)
 
     def _write_sources(self, texts: dict[str, str]) -> None:
         """The main file and the chapters' files; one whose text is unchanged is left as it is
@@ -206,21 +210,26 @@ class TypstBuilder(Builder):
                 timestamp=self._timestamp(),
             )
         except typst.TypstError as error:
-            for problem in compile_problems(error.diagnostic or f"error: {error.message}\n", self._generated):
-                where = None
-                if problem.source is not None and problem.file is not None:
-                    where = self.sources.get(Path(problem.file).name, [])[problem.source]
-                logger.warning(problem.message, location=where, type="handbook", subtype="pdf")
+            self._report(error)
             return False
         except OSError as error:  # the PDF cannot be written: Typst gives no errno, only its text
-            logger.warning(
-                f"Typst nie złożył PDF: nie można zapisać pliku {pdf}: {error}",
-                type="handbook",
-                subtype="pdf",
-            )
+            self._unwritten(pdf, error)
             return False
         self.timings["typst_compile"] = time.perf_counter() - start
         return True
+
+    def _report(self, error: Any) -> None:
+        """A Typst compile error, each problem at its chapter's line, in Polish."""
+        for problem in compile_problems(error.diagnostic or f"error: {error.message}\n", self._generated):
+            where = None
+            if problem.source is not None and problem.file is not None:
+                where = self.sources.get(Path(problem.file).name, [])[problem.source]
+            logger.warning(problem.message, location=where, type="handbook", subtype="pdf")
+
+    def _unwritten(self, pdf: Path, error: OSError) -> None:
+        logger.warning(
+            f"Typst nie złożył PDF: nie można zapisać pliku {pdf}: {error}", type="handbook", subtype="pdf"
+        )
 
     def _generated(self, name: str) -> str | None:
         """The text of a Typst file the builder wrote, by the name a diagnostic gives it."""
@@ -237,6 +246,76 @@ class TypstBuilder(Builder):
 
     def finish(self) -> None:
         (self.outdir / TIMINGS).write_text(json.dumps(self.timings, indent=2), encoding="utf-8")
+
+
+class PendingCompile:
+    """The compile of a book, running in a thread while the same command builds the site.
+
+    Typst releases the GIL while it compiles, so the site's Sphinx build runs meanwhile on the
+    other processor. The thread only computes the PDF's bytes: it writes no file, so a build
+    stopped meanwhile clears its staging folder without a race, and the thread's result is
+    dropped. :meth:`finish` joins it, writes the PDF and the timings, and reports a failure
+    exactly as a compile in the builder would: through the PDF build's own Sphinx logging
+    (set up again for it), each problem at its chapter's line.
+    """
+
+    def __init__(self, builder: TypstBuilder, main: Path, pdf: Path, standards: list[str]) -> None:
+        self.builder = builder
+        self.pdf = pdf
+        self._start = time.perf_counter()
+        self._result: bytes | None = None
+        self._error: BaseException | None = None
+        self._finished: bool | None = None
+        arguments = {
+            "root": str(builder.outdir),
+            "font_paths": [],
+            "ignore_system_fonts": True,  # only Typst's embedded fonts: same PDF everywhere
+            "pdf_standards": standards,
+            "timestamp": builder._timestamp(),
+        }
+        self._thread = threading.Thread(target=self._run, args=(str(main), arguments), daemon=True)
+        self._thread.start()
+
+    def _run(self, main: str, arguments: dict[str, Any]) -> None:
+        import typst
+
+        try:
+            self._result = typst.compile(main, **arguments)
+        except BaseException as error:  # noqa: BLE001 - handed to the thread that joins
+            self._error = error
+
+    def finish(self) -> bool:
+        """Wait for the compile; True when the PDF is written. Said once, however often asked."""
+        if self._finished is not None:
+            return self._finished
+        import typst
+
+        self._thread.join()
+        builder = self.builder
+        app = builder._app  # the PDF build's application (``builder.app`` is deprecated)
+        # The site's build set Sphinx's logging up for itself; the PDF's problems go to the PDF's.
+        logging.setup(app, app._status, app._warning, verbosity=getattr(app, "verbosity", 0))
+        self._finished = False
+        if isinstance(self._error, typst.TypstError):
+            builder._report(self._error)
+        elif isinstance(self._error, OSError):
+            builder._unwritten(self.pdf, self._error)
+        elif self._error is not None:
+            raise self._error
+        else:
+            try:
+                self.pdf.write_bytes(self._result or b"")
+            except OSError as error:
+                builder._unwritten(self.pdf, error)
+            else:
+                builder.timings["typst_compile"] = time.perf_counter() - self._start
+                builder.finish()  # the timings again, now with the compile
+                self._finished = True
+        return self._finished
+
+
+# Compiles started by builds in this process, by output folder; taken by build/staging.py.
+PENDING: dict[Path, PendingCompile] = {}
 
 
 @contextmanager
@@ -281,4 +360,6 @@ def _drop_root_lead(tree: nodes.document) -> None:
 
 def setup_pdf(app: Sphinx) -> None:
     app.add_config_value("handbook_pdf", {}, "env", types=[dict])
+    # True when the same command builds the site next: the compile runs meanwhile (PendingCompile).
+    app.add_config_value("handbook_compile_later", False, "", types=[bool])
     app.add_builder(TypstBuilder)
