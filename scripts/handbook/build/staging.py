@@ -292,10 +292,7 @@ class Staged:
             # Times kept: Sphinx compares them with the sources'. Not the search index, made anew.
             _copy_tree(published, out, ignore=shutil.ignore_patterns(BUNDLE))
         try:
-            if builder == "html":
-                own: dict[str, object] | None = overrides
-            else:
-                own = {"handbook_compile_later": True} if compile_later and builder == "typst" else None
+            own = overrides if builder == "html" else {"handbook_compile_later": compile_later}
             statuscode = run_sphinx(settings, builder, out, doctrees, warnings, own)
         except SphinxError as error:
             # A broken template or configuration: reported like any other problem, in Polish,

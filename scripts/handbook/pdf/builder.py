@@ -200,15 +200,7 @@ class TypstBuilder(Builder):
 
         start = time.perf_counter()
         try:
-            typst.compile(
-                str(main),
-                output=str(pdf),
-                root=str(self.outdir),
-                font_paths=[],
-                ignore_system_fonts=True,  # only Typst's embedded fonts: same PDF everywhere
-                pdf_standards=standards,
-                timestamp=self._timestamp(),
-            )
+            typst.compile(str(main), output=str(pdf), **self._typst_arguments(standards))
         except typst.TypstError as error:
             self._report(error)
             return False
@@ -217,6 +209,16 @@ class TypstBuilder(Builder):
             return False
         self.timings["typst_compile"] = time.perf_counter() - start
         return True
+
+    def _typst_arguments(self, standards: list[str]) -> dict[str, Any]:
+        """What every compile of the book passes to Typst besides the main file."""
+        return {
+            "root": str(self.outdir),
+            "font_paths": [],
+            "ignore_system_fonts": True,  # only Typst's embedded fonts: same PDF everywhere
+            "pdf_standards": standards,
+            "timestamp": self._timestamp(),
+        }
 
     def _report(self, error: Any) -> None:
         """A Typst compile error, each problem at its chapter's line, in Polish."""
@@ -266,13 +268,7 @@ class PendingCompile:
         self._result: bytes | None = None
         self._error: BaseException | None = None
         self._finished: bool | None = None
-        arguments = {
-            "root": str(builder.outdir),
-            "font_paths": [],
-            "ignore_system_fonts": True,  # only Typst's embedded fonts: same PDF everywhere
-            "pdf_standards": standards,
-            "timestamp": builder._timestamp(),
-        }
+        arguments = builder._typst_arguments(standards)
         self._thread = threading.Thread(target=self._run, args=(str(main), arguments), daemon=True)
         self._thread.start()
 
